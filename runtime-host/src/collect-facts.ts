@@ -1,0 +1,19 @@
+// What this host tells the control plane about itself on every heartbeat.
+import { freemem } from "node:os";
+import type { HostFacts } from "@berth/core";
+import type Docker from "dockerode";
+
+export async function collectFacts(docker: Docker, opts: { hostId: string; address: string }): Promise<HostFacts> {
+  const info = await docker.info();
+  return {
+    hostId: opts.hostId,
+    hostname: String(info.Name),
+    dockerVersion: String(info.ServerVersion),
+    cpus: Number(info.NCPU),
+    memoryBytes: Number(info.MemTotal),
+    // The engine reports total memory only; free memory is the kernel's view of this host.
+    freeMemoryBytes: freemem(),
+    address: opts.address,
+    containersRunning: Number(info.ContainersRunning),
+  };
+}

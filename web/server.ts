@@ -1,0 +1,34 @@
+// web's entry point: one HTTP server for Next.js pages/API and socket.io (same port).
+import { createServer } from "node:http";
+import next from "next";
+import { env } from "./src/env.ts";
+import { ctx } from "./src/server/context.ts";
+import { attachSockets } from "./src/server/sockets/attach-sockets.ts";
+
+const e = env();
+const { log, auth } = ctx();
+const app = next({ dev: e.NODE_ENV !== "production", dir: import.meta.dirname, hostname: "127.0.0.1", port: e.BERTH_WEB_PORT });
+await app.prepare();
+const handle = app.getRequestHandler();
+
+const server = createServer((req, res) => {
+  void handle(req, res);
+});
+const sockets = attachSockets({ server, auth, redisUrl: e.REDIS_URL, trustedOrigins: e.trustedOrigins, log: log.child({ component: "sockets" }) });
+
+server.on("error", (err: NodeJS.ErrnoException) => {
+  log.fatal({ err: err.message, port: e.BERTH_WEB_PORT }, err.code === "EADDRINUSE" ? `port ${e.BERTH_WEB_PORT} is already taken` : "server error");
+  process.exit(1);
+});
+server.listen(e.BERTH_WEB_PORT, "127.0.0.1", () => log.info({ url: e.publicUrl, port: e.BERTH_WEB_PORT }, "web started"));
+
+const shutdown = async (signal: string) => {
+  log.info({ signal }, "shutting down");
+  server.close();
+  await sockets.close();
+  await ctx().db.$disconnect();
+  ctx().redis.disconnect();
+  process.exit(0);
+};
+process.once("SIGTERM", () => void shutdown("SIGTERM"));
+process.once("SIGINT", () => void shutdown("SIGINT"));

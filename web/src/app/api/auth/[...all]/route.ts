@@ -1,0 +1,7 @@
+import { ctx } from "@/server/context";
+import { toNextJsHandler } from "better-auth/next-js";
+
+export const dynamic = "force-dynamic";
+
+const handler = (req: Request) => toNextJsHandler(ctx().auth)[req.method === "GET" ? "GET" : "POST"](req);
+export { handler as GET, handler as POST };

@@ -1,0 +1,24 @@
+import { currentUser } from "@/server/auth/session";
+import { redirect } from "next/navigation";
+import { SignInForm } from "./sign-in-form";
+
+export const dynamic = "force-dynamic";
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+  const { next } = await searchParams;
+  // Only local paths: never bounce a signed-in user to another site.
+  const target = next?.startsWith("/") && !next.startsWith("//") ? next : "/";
+  if (await currentUser()) redirect(target);
+  return (
+    <main className="flex min-h-screen items-center justify-center px-4">
+      <div className="w-full max-w-sm">
+        <div className="mb-8 flex items-center gap-2">
+          <span className="inline-block h-8 w-8 rounded-lg bg-indigo-600" aria-hidden />
+          <span className="text-2xl font-semibold tracking-tight">Berth</span>
+        </div>
+        <h1 className="mb-6 text-lg font-medium text-slate-700">Sign in to your account</h1>
+        <SignInForm next={target} />
+      </div>
+    </main>
+  );
+}

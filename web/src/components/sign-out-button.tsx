@@ -1,0 +1,20 @@
+"use client";
+import { authClient } from "@/lib/auth-client";
+import { useRouter } from "next/navigation";
+
+export function SignOutButton() {
+  const router = useRouter();
+  return (
+    <button
+      type="button"
+      className="text-sm text-slate-500 hover:text-slate-900"
+      onClick={async () => {
+        await authClient.signOut();
+        router.replace("/sign-in");
+        router.refresh();
+      }}
+    >
+      Sign out
+    </button>
+  );
+}

@@ -1,0 +1,34 @@
+// web configuration: parsed once per process; the only place in web that reads process.env.
+import { databaseUrl, logLevel, parseConfig, port, redisUrl } from "@berth/core/config";
+import { z } from "zod";
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: databaseUrl,
+  REDIS_URL: redisUrl,
+  BETTER_AUTH_SECRET: z.string().min(32),
+  BERTH_WEB_PORT: port(3000),
+  BERTH_PROXY_PORT: port(8080),
+  BERTH_CADDY_ADMIN_PORT: port(2019),
+  BERTH_REGISTRY_PORT: port(5000),
+  /** The dashboard's URL as users reach it (through Caddy). */
+  BERTH_PUBLIC_URL: z.string().url().optional(),
+  /** Heartbeats older than this mark a host (and its engine) as down. */
+  BERTH_HOST_STALE_MS: z.coerce.number().int().min(1_000).default(20_000),
+  LOG_LEVEL: logLevel,
+});
+
+export type Env = z.infer<typeof schema> & { publicUrl: string; trustedOrigins: string[] };
+
+let cached: Env | undefined;
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = parseConfig(schema, process.env, "web");
+  const publicUrl = parsed.BERTH_PUBLIC_URL ?? `http://localhost:${parsed.BERTH_PROXY_PORT}`;
+  const trustedOrigins = [
+    publicUrl,
+    ...["localhost", "127.0.0.1"].flatMap((h) => [`http://${h}:${parsed.BERTH_PROXY_PORT}`, `http://${h}:${parsed.BERTH_WEB_PORT}`]),
+  ];
+  cached = { ...parsed, publicUrl, trustedOrigins: [...new Set(trustedOrigins)] };
+  return cached;
+}

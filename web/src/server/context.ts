@@ -1,0 +1,27 @@
+// Process-wide singletons for web. The custom server (server.ts) and Next's bundled route
+// handlers load this module separately, so instances live on globalThis: one pool, one auth.
+import { createLogger, type Logger } from "@berth/core/logger";
+import { createDb, type Db } from "@berth/db";
+import { Redis } from "ioredis";
+import { env } from "../env.ts";
+import { createAuth, type Auth } from "./auth/auth.ts";
+
+type Context = { db: Db; redis: Redis; auth: Auth; log: Logger };
+const KEY = Symbol.for("berth.web.context");
+const store = globalThis as unknown as { [KEY]?: Context };
+
+export function ctx(): Context {
+  const existing = store[KEY];
+  if (existing) return existing;
+  const e = env();
+  const db = createDb(e.DATABASE_URL);
+  const log = createLogger({ process: "web", level: e.LOG_LEVEL });
+  const created: Context = {
+    db,
+    redis: new Redis(e.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2 }),
+    auth: createAuth({ db, secret: e.BETTER_AUTH_SECRET, baseURL: e.publicUrl, trustedOrigins: e.trustedOrigins }),
+    log,
+  };
+  store[KEY] = created;
+  return created;
+}

@@ -1,0 +1,11 @@
+// What every job handler gets besides its payload.
+import type { Db } from "@berth/db";
+import type { Logger } from "@berth/core/logger";
+import type { Redis } from "ioredis";
+
+export type JobContext = {
+  db: Db;
+  /** Publishes events for web to fan out to sockets. */
+  publisher: Redis;
+  log: Logger;
+};
