@@ -51,7 +51,8 @@ bash infra/services/berth.sh
 
 # ------------------------------------------------------------------ seeds
 say "seeding base images and the first admin"
-node --import tsx infra/seed/main.ts || die "seeding failed (see above)"
+node --import tsx web/scripts/ensure-admin.ts || die "creating the first admin failed (see above)"
+DOCKER_SOCKET=$DOCKER_SOCKET BERTH_REGISTRY_PORT=$BERTH_REGISTRY_PORT node --import tsx infra/seed/base-images-cli.ts || die "seeding base images failed (see above)"
 
 ADMIN_EMAIL=$BERTH_ADMIN_EMAIL
 echo

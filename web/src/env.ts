@@ -15,6 +15,9 @@ const schema = z.object({
   BERTH_PUBLIC_URL: z.string().url().optional(),
   /** Heartbeats older than this mark a host (and its engine) as down. */
   BERTH_HOST_STALE_MS: z.coerce.number().int().min(1_000).default(20_000),
+  /** Setup only (web/scripts/ensure-admin.ts): the first administrator. */
+  BERTH_ADMIN_EMAIL: z.string().email().optional(),
+  BERTH_ADMIN_PASSWORD: z.string().min(10).optional(),
   LOG_LEVEL: logLevel,
 });
 

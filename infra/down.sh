@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Stop everything `npm run up` started (by the pids it recorded), newest first. Data stays in .berth/.
+set -euo pipefail
+. "$(dirname "$0")/lib/common.sh"
+for name in runtime-host worker web caddy registry; do
+  if alive "$name"; then say "stopping $name"; fi
+  stop_pid "$name"
+done
+if alive dockerd; then say "stopping dockerd (containers stop with it)"; fi
+stop_pid dockerd
+if alive redis; then say "stopping redis"; fi
+stop_pid redis
+if [ -f "$BERTH_HOME/pg/data/postmaster.pid" ]; then
+  say "stopping postgres"
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$BERTH_HOME/pg/data" -m fast -w stop >/dev/null 2>&1 || true
+fi
+rm -f "$RUN_DIR/postgres.pid"
+say "stopped (data kept in $BERTH_HOME; npm run reset deletes it)"

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# One line per service: running or not, pid, address. Exit 1 when something is down.
+set -uo pipefail
+. "$(dirname "$0")/lib/common.sh"
+down=0
+row() { # name ok detail
+  if [ "$2" = 1 ]; then printf '  \033[32m●\033[0m %-13s %s\n' "$1" "$3"; else printf '  \033[31m○\033[0m %-13s %s\n' "$1" "$3"; down=1; fi
+}
+check_pid() { alive "$1" && echo 1 || echo 0; }
+pg_ok=0; [ -f "$BERTH_HOME/pg/data/postmaster.pid" ] && kill -0 "$(head -1 "$BERTH_HOME/pg/data/postmaster.pid")" 2>/dev/null && pg_ok=1
+row postgres "$pg_ok" "127.0.0.1:$BERTH_PG_PORT"
+row redis "$(check_pid redis)" "127.0.0.1:$BERTH_REDIS_PORT"
+docker_ok=0; curl -fsS --unix-socket "$DOCKER_SOCKET" http://d/_ping >/dev/null 2>&1 && docker_ok=1
+row dockerd "$docker_ok" "$DOCKER_SOCKET"
+row registry "$(check_pid registry)" "127.0.0.1:$BERTH_REGISTRY_PORT"
+row caddy "$(check_pid caddy)" "127.0.0.1:$BERTH_PROXY_PORT (admin 127.0.0.1:$BERTH_CADDY_ADMIN_PORT)"
+row web "$(check_pid web)" "127.0.0.1:$BERTH_WEB_PORT"
+row worker "$(check_pid worker)" "-"
+row runtime-host "$(check_pid runtime-host)" "-"
+if [ "$down" = 0 ]; then
+  echo; echo "  dashboard: http://localhost:$BERTH_PROXY_PORT    health: $(curl -s "http://127.0.0.1:$BERTH_WEB_PORT/api/health" | head -c 20)…"
+fi
+exit $down

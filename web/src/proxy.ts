@@ -1,0 +1,15 @@
+// Runs before every page request. Only an optimistic check (is there a session cookie?) to send
+// visitors to sign-in with the page they wanted; pages and route handlers do the real check.
+import { getSessionCookie } from "better-auth/cookies";
+import { type NextRequest, NextResponse } from "next/server";
+
+export function proxy(req: NextRequest) {
+  if (getSessionCookie(req, { cookiePrefix: "berth" })) return NextResponse.next();
+  const url = req.nextUrl.clone();
+  url.pathname = "/sign-in";
+  url.search = `?next=${encodeURIComponent(req.nextUrl.pathname + req.nextUrl.search)}`;
+  return NextResponse.redirect(url);
+}
+
+// Everything but sign-in, the APIs (they answer 401 JSON themselves), sockets and static files.
+export const config = { matcher: ["/((?!sign-in|api/|socket.io|_next/|favicon.ico).*)"] };
