@@ -30,7 +30,7 @@ fi
 
 # ------------------------------------------------------------------ secrets
 bash infra/lib/secrets.sh
-set -a; . "$BERTH_HOME/berth.env"; set +a
+load_env "$BERTH_HOME/berth.env"
 DATABASE_URL=$(database_url); REDIS_URL=$(redis_url)
 export DATABASE_URL REDIS_URL
 

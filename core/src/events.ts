@@ -20,9 +20,7 @@ export type ClientToServerEvents = {
 /** Redis channel on which the worker publishes events for web to fan out to sockets. */
 export const EVENTS_CHANNEL = "berth:events";
 
-export const busMessage = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("host.updated"), room: z.string(), payload: hostUpdated }),
-]);
+export const busMessage = z.discriminatedUnion("type", [z.object({ type: z.literal("host.updated"), room: z.string(), payload: hostUpdated })]);
 export type BusMessage = z.infer<typeof busMessage>;
 
 export const ROOMS = {

@@ -4,12 +4,20 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 
-# Defaults first, then the generated/overridden settings of this checkout.
-set -a
-# shellcheck disable=SC1091
-. "$ROOT/.env.example"
-[ -f "$ROOT/.berth/berth.env" ] && . "$ROOT/.berth/berth.env"
-set +a
+# Settings, strongest first: the caller's environment, then .berth/berth.env (generated
+# secrets and local overrides), then the defaults in .env.example.
+load_env() { # file: export KEY=VALUE lines whose KEY is not set yet
+  local line key val
+  [ -f "$1" ] || return 0
+  while IFS= read -r line || [ -n "$line" ]; do
+    line=${line%%#*}; line=${line%"${line##*[![:space:]]}"}
+    [[ $line =~ ^([A-Z_][A-Z0-9_]*)=(.*)$ ]] || continue
+    key=${BASH_REMATCH[1]}; val=${BASH_REMATCH[2]}
+    [ -n "${!key+x}" ] || export "$key=$val"
+  done < "$1"
+}
+load_env "${BERTH_HOME:-$ROOT/.berth}/berth.env"
+load_env "$ROOT/.env.example"
 BERTH_HOME="$(cd "$ROOT" && mkdir -p "$BERTH_HOME" && cd "$BERTH_HOME" && pwd)"
 export BERTH_HOME
 RUN_DIR="$BERTH_HOME/run"

@@ -19,8 +19,7 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
 }
 
 // Prisma 6 wants the url in the datasource block; Prisma 7 forbids it there.
-const withUrl = (file: string) =>
-  readFileSync(file, "utf8").replace(/datasource db \{/, 'datasource db {\n  url = env("DATABASE_URL")');
+const withUrl = (file: string) => readFileSync(file, "utf8").replace(/datasource db \{/, 'datasource db {\n  url = env("DATABASE_URL")');
 const tmp = mkdtempSync(join(tmpdir(), "berth-migration-"));
 const to = join(tmp, "to.prisma");
 writeFileSync(to, withUrl(join(dir, "schema.prisma")));
@@ -30,8 +29,22 @@ if (existsSync(snapshot)) writeFileSync(join(tmp, "from.prisma"), withUrl(snapsh
 
 const out = execFileSync(
   process.execPath,
-  [join(dir, "../node_modules/prisma6/build/index.js"), "migrate", "diff", "--config", join(dir, "scripts/prisma6.config.ts"), ...from, "--to-schema-datamodel", to, "--script"],
-  { cwd: dir, encoding: "utf8", env: { ...process.env, PRISMA_QUERY_ENGINE_LIBRARY: "/bin/true", PRISMA_SCHEMA_ENGINE_BINARY: "/bin/true", PRISMA_HIDE_UPDATE_MESSAGE: "1" } },
+  [
+    join(dir, "../node_modules/prisma6/build/index.js"),
+    "migrate",
+    "diff",
+    "--config",
+    join(dir, "scripts/prisma6.config.ts"),
+    ...from,
+    "--to-schema-datamodel",
+    to,
+    "--script",
+  ],
+  {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, PRISMA_QUERY_ENGINE_LIBRARY: "/bin/true", PRISMA_SCHEMA_ENGINE_BINARY: "/bin/true", PRISMA_HIDE_UPDATE_MESSAGE: "1" },
+  },
 );
 const sql = out.replace(/^Loaded Prisma config.*\n/m, "").trim();
 if (!sql || sql === "-- This is an empty migration.") {

@@ -3,12 +3,20 @@ import { hostname } from "node:os";
 import { logLevel, parseConfig, redisUrl } from "@berth/core/config";
 import { z } from "zod";
 
-const defaultHostId = hostname().toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^-+/, "").slice(0, 63) || "host";
+const defaultHostId =
+  hostname()
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, "-")
+    .replace(/^-+/, "")
+    .slice(0, 63) || "host";
 
 const schema = z.object({
   REDIS_URL: redisUrl,
   DOCKER_SOCKET: z.string().default("/var/run/docker.sock"),
-  BERTH_HOST_ID: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).default(defaultHostId),
+  BERTH_HOST_ID: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
+    .default(defaultHostId),
   /** Address at which the proxy reaches ports published on this host. */
   BERTH_HOST_ADDRESS: z.string().default("127.0.0.1"),
   BERTH_HEARTBEAT_MS: z.coerce.number().int().min(500).max(60_000).default(5_000),

@@ -6,14 +6,7 @@ import type { Queue } from "bullmq";
 import type Docker from "dockerode";
 import { collectFacts } from "./collect-facts.ts";
 
-export function startHeartbeat(opts: {
-  docker: Docker;
-  control: Queue;
-  hostId: string;
-  address: string;
-  intervalMs: number;
-  log: Logger;
-}): () => void {
+export function startHeartbeat(opts: { docker: Docker; control: Queue; hostId: string; address: string; intervalMs: number; log: Logger }): () => void {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let failing = false;

@@ -1,6 +1,6 @@
-import type { SessionUser } from "@/server/auth/session";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import type { SessionUser } from "@/server/auth/session";
 import { SignOutButton } from "./sign-out-button";
 
 const NAV = [

@@ -1,6 +1,6 @@
 "use client";
-import { authClient } from "@/lib/auth-client";
 import { useRouter } from "next/navigation";
+import { authClient } from "@/lib/auth-client";
 
 export function SignOutButton() {
   const router = useRouter();

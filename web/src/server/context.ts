@@ -4,7 +4,7 @@ import { createLogger, type Logger } from "@berth/core/logger";
 import { createDb, type Db } from "@berth/db";
 import { Redis } from "ioredis";
 import { env } from "../env.ts";
-import { createAuth, type Auth } from "./auth/auth.ts";
+import { type Auth, createAuth } from "./auth/auth.ts";
 
 type Context = { db: Db; redis: Redis; auth: Auth; log: Logger };
 const KEY = Symbol.for("berth.web.context");

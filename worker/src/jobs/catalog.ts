@@ -1,14 +1,14 @@
 // One handler per job definition in @berth/core's JOBS. Adding a job there without a
 // handler here is a type error.
-import { JOBS } from "@berth/core";
+import { JOBS, type JobPayload } from "@berth/core";
 import type { JobContext } from "./context.ts";
 import { hostHeartbeat } from "./host-heartbeat.ts";
 
-type Catalog = { [K in keyof typeof JOBS]: (payload: import("@berth/core").JobPayload<K>, ctx: JobContext) => Promise<void> };
+type Catalog = { [K in keyof typeof JOBS]: (payload: JobPayload<K>, ctx: JobContext) => Promise<void> };
 
 export const catalog: Catalog = {
   hostHeartbeat,
 };
 
 /** Job name -> definition key, for dispatch. */
-export const byName = new Map(Object.entries(JOBS).map(([key, def]) => [def.name, key as keyof typeof JOBS]));
+export const byName = new Map<string, keyof typeof JOBS>(Object.entries(JOBS).map(([key, def]) => [def.name, key as keyof typeof JOBS]));

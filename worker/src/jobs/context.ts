@@ -1,6 +1,7 @@
 // What every job handler gets besides its payload.
-import type { Db } from "@berth/db";
+
 import type { Logger } from "@berth/core/logger";
+import type { Db } from "@berth/db";
 import type { Redis } from "ioredis";
 
 export type JobContext = {

@@ -1,5 +1,5 @@
 // A runtime-host registered or beat: upsert its row and tell the dashboards.
-import { EVENTS_CHANNEL, type JobPayload, ROOMS, type BusMessage } from "@berth/core";
+import { type BusMessage, EVENTS_CHANNEL, type JobPayload, ROOMS } from "@berth/core";
 import type { JobContext } from "./context.ts";
 
 export async function hostHeartbeat(payload: JobPayload<"hostHeartbeat">, ctx: JobContext): Promise<void> {

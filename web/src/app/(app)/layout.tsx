@@ -1,6 +1,6 @@
+import type { ReactNode } from "react";
 import { Shell } from "@/components/shell";
 import { requireUserPage } from "@/server/auth/session";
-import type { ReactNode } from "react";
 
 export const dynamic = "force-dynamic";
 

@@ -26,7 +26,10 @@ export default async function Overview() {
     <div className="max-w-3xl">
       <h1 className="text-2xl font-semibold tracking-tight">Overview</h1>
       <p className="mt-1 text-slate-500">
-        Stack status: <span data-testid="stack-status" className={health.status === "ok" ? "text-emerald-600" : "text-amber-600"}>{health.status}</span>
+        Stack status:{" "}
+        <span data-testid="stack-status" className={health.status === "ok" ? "text-emerald-600" : "text-amber-600"}>
+          {health.status}
+        </span>
       </p>
       <ul className="mt-6 divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white">
         {rows.map(([name, c]) => (

@@ -1,5 +1,5 @@
-import { currentUser } from "@/server/auth/session";
 import { redirect } from "next/navigation";
+import { currentUser } from "@/server/auth/session";
 import { SignInForm } from "./sign-in-form";
 
 export const dynamic = "force-dynamic";

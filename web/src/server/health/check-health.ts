@@ -41,7 +41,13 @@ export async function checkHealth(deps: { db: Db; redis: Redis; registryUrl: str
   const now = Date.now();
   const hosts = hostRows.map((h) => {
     const age = now - h.lastHeartbeatAt.getTime();
-    return { id: h.id, ok: age <= deps.hostStaleMs, dockerVersion: h.dockerVersion, lastHeartbeatAt: h.lastHeartbeatAt.toISOString(), ageSeconds: Math.round(age / 1000) };
+    return {
+      id: h.id,
+      ok: age <= deps.hostStaleMs,
+      dockerVersion: h.dockerVersion,
+      lastHeartbeatAt: h.lastHeartbeatAt.toISOString(),
+      ageSeconds: Math.round(age / 1000),
+    };
   });
   const hostsUp = hosts.filter((h) => h.ok).length;
   const docker = { ok: hostsUp > 0, latencyMs: 0, hostsUp, ...(hostsUp ? {} : { error: "no runtime-host has reported a working Docker Engine recently" }) };

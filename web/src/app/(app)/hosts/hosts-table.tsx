@@ -1,8 +1,8 @@
 "use client";
+import { useEffect, useState } from "react";
 import { formatAge, formatBytes } from "@/lib/format";
 import { useSocket } from "@/lib/use-socket";
 import type { HostView } from "@/server/hosts/list-hosts";
-import { useEffect, useState } from "react";
 
 export function HostsTable({ initial, staleMs }: { initial: HostView[]; staleMs: number }) {
   const [hosts, setHosts] = useState(initial);
@@ -36,7 +36,11 @@ export function HostsTable({ initial, staleMs }: { initial: HostView[]; staleMs:
   }, []);
 
   if (hosts.length === 0) {
-    return <p className="mt-8 rounded-xl border border-dashed border-slate-300 p-8 text-center text-slate-500">No host has registered yet. Start a runtime-host (npm run up starts one on this machine).</p>;
+    return (
+      <p className="mt-8 rounded-xl border border-dashed border-slate-300 p-8 text-center text-slate-500">
+        No host has registered yet. Start a runtime-host (npm run up starts one on this machine).
+      </p>
+    );
   }
   return (
     <table className="mt-6 w-full overflow-hidden rounded-xl border border-slate-200 bg-white text-left text-sm" data-testid="hosts-table">
@@ -62,7 +66,9 @@ export function HostsTable({ initial, staleMs }: { initial: HostView[]; staleMs:
                 </div>
               </td>
               <td className="px-4 py-3">
-                <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${online ? "bg-emerald-50 text-emerald-700" : "bg-red-50 text-red-700"}`}>{online ? (h.draining ? "draining" : "online") : "offline"}</span>
+                <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${online ? "bg-emerald-50 text-emerald-700" : "bg-red-50 text-red-700"}`}>
+                  {online ? (h.draining ? "draining" : "online") : "offline"}
+                </span>
               </td>
               <td className="px-4 py-3 font-mono text-xs">{h.dockerVersion}</td>
               <td className="px-4 py-3">{h.cpus}</td>

@@ -1,0 +1,19 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { AppError, ERROR_CODES, isAppError } from "./errors.ts";
+
+describe("AppError", () => {
+  it("maps each code to its HTTP status", () => {
+    assert.equal(new AppError("NOT_FOUND", "x").status, 404);
+    assert.equal(new AppError("RATE_LIMITED", "x").status, 429);
+    for (const [code, status] of Object.entries(ERROR_CODES)) {
+      assert.equal(new AppError(code as keyof typeof ERROR_CODES, "x").status, status);
+    }
+  });
+
+  it("is recognised as an AppError and plain errors are not", () => {
+    assert.equal(isAppError(new AppError("FORBIDDEN", "no")), true);
+    assert.equal(isAppError(new Error("no")), false);
+    assert.equal(isAppError({ code: "FORBIDDEN" }), false);
+  });
+});

@@ -1,0 +1,31 @@
+// What integration tests know about the running stack: read once from the environment that
+// `npm test` exports (.berth/berth.env plus DATABASE_URL and REDIS_URL).
+const need = (name: string): string => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run integration tests through \`npm test\``);
+  return v;
+};
+
+export const stack = {
+  webUrl: `http://127.0.0.1:${process.env.BERTH_WEB_PORT ?? "3000"}`,
+  proxyUrl: `http://localhost:${process.env.BERTH_PROXY_PORT ?? "8080"}`,
+  databaseUrl: need("DATABASE_URL"),
+  redisUrl: need("REDIS_URL"),
+  adminEmail: process.env.BERTH_ADMIN_EMAIL ?? "admin@berth.localhost",
+  adminPassword: need("BERTH_ADMIN_PASSWORD"),
+  pgPort: process.env.BERTH_PG_PORT ?? "55432",
+};
+
+/** Signs in through the real auth endpoint; returns the Cookie header for later requests. */
+export async function signIn(email: string, password: string): Promise<string> {
+  const res = await fetch(`${stack.webUrl}/api/auth/sign-in/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: stack.webUrl },
+    body: JSON.stringify({ email, password }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in as ${email} failed: HTTP ${res.status} ${await res.text()}`);
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+}
