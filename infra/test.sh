@@ -26,14 +26,6 @@ node_tests() { # label find-args...
   tally_tap "$OUT/$label.tap"
 }
 
-ensure_stack() {
-  if ! bash infra/status.sh >/dev/null 2>&1; then
-    say "the stack is not (fully) running: npm run up"
-    bash infra/up.sh || { echo "tests: 0 passed, 1 failed"; exit 1; }
-  fi
-  load_env "$BERTH_HOME/berth.env"
-  DATABASE_URL=$(database_url); REDIS_URL=$(redis_url); export DATABASE_URL REDIS_URL
-}
 
 if [ "$what" = all ]; then
   say "typecheck and lint"
@@ -41,7 +33,7 @@ if [ "$what" = all ]; then
   npm run -s lint >"$OUT/lint.log" 2>&1 || { tail -40 "$OUT/lint.log"; echo "lint failed"; failed=$((failed + 1)); }
 fi
 case "$what" in unit|all) node_tests unit -name '*.test.ts' ! -name '*.int.test.ts' ;; esac
-case "$what" in integration|e2e|all) ensure_stack ;; esac
+case "$what" in integration|e2e|all) ensure_stack || { echo "tests: 0 passed, 1 failed"; exit 1; } ;; esac
 case "$what" in integration|all) node_tests integration -name '*.int.test.ts' ;; esac
 case "$what" in
   e2e|all)

@@ -42,8 +42,11 @@ bash infra/services/registry.sh
 bash infra/services/caddy.sh
 
 # ------------------------------------------------------------------ database
-say "database: generating client and applying migrations"
-npm run -s db:generate >"$LOG_DIR/prisma-generate.log" 2>&1 || { cat "$LOG_DIR/prisma-generate.log"; die "prisma generate failed"; }
+say "database: applying migrations"
+# Regenerating rewrites prisma/generated, which would make every Berth process look changed.
+if [ ! -f prisma/generated/client.ts ] || [ prisma/schema.prisma -nt prisma/generated/client.ts ]; then
+  npm run -s db:generate >"$LOG_DIR/prisma-generate.log" 2>&1 || { cat "$LOG_DIR/prisma-generate.log"; die "prisma generate failed"; }
+fi
 npm run -s db:migrate || die "migrations failed"
 
 # ------------------------------------------------------------------ berth processes

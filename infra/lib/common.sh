@@ -74,3 +74,13 @@ stop_pid() { # name [signal]
 
 database_url() { echo "postgresql://berth:${BERTH_PG_PASSWORD}@127.0.0.1:${BERTH_PG_PORT}/berth"; }
 redis_url()    { echo "redis://:${BERTH_REDIS_PASSWORD}@127.0.0.1:${BERTH_REDIS_PORT}"; }
+
+# For tests and benchmarks: start the stack if any part is down, then export what clients need.
+ensure_stack() {
+  if ! bash "$ROOT/infra/status.sh" >/dev/null 2>&1; then
+    say "the stack is not (fully) running: npm run up"
+    bash "$ROOT/infra/up.sh" || return 1
+  fi
+  load_env "$BERTH_HOME/berth.env"
+  DATABASE_URL=$(database_url); REDIS_URL=$(redis_url); export DATABASE_URL REDIS_URL
+}

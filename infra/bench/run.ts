@@ -1,0 +1,5 @@
+// `npm run bench`: every benchmark, printing figures. Needs the stack up (npm run up).
+import { benchStack } from "./stack.bench.ts";
+
+console.log("== stack");
+await benchStack();
