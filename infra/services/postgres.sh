@@ -8,6 +8,16 @@ SOCK="$BERTH_HOME/pg/sock"
 as_pg() { runuser -u postgres -- "$@"; }
 ready() { as_pg "$PG_BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1 && PGPASSWORD=$BERTH_PG_PASSWORD psql -h 127.0.0.1 -p "$BERTH_PG_PORT" -U berth -d berth -tAc 'select 1' >/dev/null 2>&1; }
 
+# PostgreSQL runs as the OS user postgres, which must be able to walk down to the data dir.
+d="$BERTH_HOME"
+while [ "$d" != / ]; do
+  if ! runuser -u postgres -- test -x "$d" 2>/dev/null && [ -d "$d" ]; then
+    info "postgres: allowing the postgres user to traverse $d (chmod o+x)"
+    chmod o+x "$d"
+  fi
+  d=$(dirname "$d")
+done
+
 if [ ! -f "$DATA/PG_VERSION" ]; then
   say "postgres: creating cluster in $DATA"
   mkdir -p "$DATA" "$SOCK"; chown -R postgres:postgres "$BERTH_HOME/pg"; chmod 700 "$DATA"

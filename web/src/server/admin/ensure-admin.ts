@@ -12,7 +12,10 @@ export async function ensureAdmin(deps: { db: Db; auth: Auth }, opts: { email: s
   // Through better-auth's own adapter so the password hash and account row are exactly
   // what its sign-in expects; sign-up may be closed, so its public endpoint is not used.
   const auth = await deps.auth.$context;
-  const user = await auth.internalAdapter.createUser({ email: opts.email, name: "Administrator", emailVerified: true, role: "admin", username: "admin" }, { method: "admin" });
+  const user = await auth.internalAdapter.createUser(
+    { email: opts.email, name: "Administrator", emailVerified: true, role: "admin", username: "admin" },
+    { method: "admin" },
+  );
   await auth.internalAdapter.linkAccount({ userId: user.id, providerId: "credential", accountId: user.id, password: await auth.password.hash(opts.password) });
   return { created: true, email: opts.email };
 }
