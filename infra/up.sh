@@ -25,7 +25,9 @@ fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm dependencies"
-  npm ci --no-audit --no-fund --loglevel=error >"$LOG_DIR/npm.log" 2>&1 || { tail -30 "$LOG_DIR/npm.log"; die "npm ci failed (log: $LOG_DIR/npm.log)"; }
+  # `npm install` rather than `npm ci`: npm 11's ci rejects its own lockfile over Biome's optional
+  # per-platform binaries (npm/cli#9846). With the lockfile present, install keeps its versions.
+  npm install --no-audit --no-fund --loglevel=error >"$LOG_DIR/npm.log" 2>&1 || { tail -30 "$LOG_DIR/npm.log"; die "npm install failed (log: $LOG_DIR/npm.log)"; }
 fi
 
 # ------------------------------------------------------------------ secrets
