@@ -16,10 +16,11 @@ export function ctx(): Context {
   const e = env();
   const db = createDb(e.DATABASE_URL);
   const log = createLogger({ process: "web", level: e.LOG_LEVEL });
+  const redis = new Redis(e.REDIS_URL, { maxRetriesPerRequest: 2 });
   const created: Context = {
     db,
-    redis: new Redis(e.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2 }),
-    auth: createAuth({ db, secret: e.BETTER_AUTH_SECRET, baseURL: e.publicUrl, trustedOrigins: e.trustedOrigins }),
+    redis,
+    auth: createAuth({ db, redis, secret: e.BETTER_AUTH_SECRET, baseURL: e.publicUrl, trustedOrigins: e.trustedOrigins }),
     log,
   };
   store[KEY] = created;

@@ -13,7 +13,7 @@ export async function ensureAdmin(deps: { db: Db; auth: Auth }, opts: { email: s
   // what its sign-in expects; sign-up may be closed, so its public endpoint is not used.
   const auth = await deps.auth.$context;
   const user = await auth.internalAdapter.createUser(
-    { email: opts.email, name: "Administrator", emailVerified: true, role: "admin", username: "admin" },
+    { email: opts.email, name: "Administrator", emailVerified: true, role: "admin", username: "berth-admin" },
     { method: "admin" },
   );
   await auth.internalAdapter.linkAccount({ userId: user.id, providerId: "credential", accountId: user.id, password: await auth.password.hash(opts.password) });

@@ -1,0 +1,159 @@
+// The REST API under /api/v1: every route's method, path, access rule and zod schemas.
+// web validates requests with these and builds its OpenAPI document from them; the CLI and
+// tests call the API through the same definitions. A route that is not here does not exist.
+import { z } from "zod";
+import { type Permission, ROLES, SCOPES, type Scope } from "./permissions.ts";
+
+// ------------------------------------------------------------------ shared shapes
+export const slug = z
+  .string()
+  .min(2)
+  .max(39)
+  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "lowercase letters, digits and inner dashes only")
+  .refine((s) => !s.includes("--"), "no double dashes");
+/** Namespaces Berth keeps for itself (base images, routes). */
+export const RESERVED_SLUGS = ["admin", "api", "berth", "git", "library", "registry", "root", "system", "v2", "www", "settings", "new", "me"];
+export const namespaceSlug = slug.refine((s) => !RESERVED_SLUGS.includes(s), "this name is reserved");
+export const displayName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(80)
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "no control characters");
+export const role = z.enum(ROLES);
+export const scope = z.enum(SCOPES);
+const id = z.string().min(1).max(64);
+const isoDate = z.string().datetime();
+
+export const user = z.object({ id, email: z.string().email(), name: z.string(), username: z.string().nullable(), role: z.enum(["admin", "user"]) });
+export const teamSummary = z.object({ id, slug: z.string(), name: z.string(), personal: z.boolean(), role, createdAt: isoDate });
+export const member = z.object({ userId: id, email: z.string(), name: z.string(), username: z.string().nullable(), role, joinedAt: isoDate });
+export const invitation = z.object({ id, email: z.string().nullable(), role, expiresAt: isoDate, acceptedAt: isoDate.nullable(), createdAt: isoDate });
+export const token = z.object({
+  id,
+  name: z.string(),
+  prefix: z.string(),
+  scopes: z.array(scope),
+  expiresAt: isoDate.nullable(),
+  lastUsedAt: isoDate.nullable(),
+  revokedAt: isoDate.nullable(),
+  createdAt: isoDate,
+});
+export const auditEvent = z.object({
+  id,
+  teamSlug: z.string().nullable(),
+  actor: z.string().nullable(),
+  action: z.string(),
+  target: z.string().nullable(),
+  ipAddress: z.string().nullable(),
+  data: z.unknown().optional(),
+  createdAt: isoDate,
+});
+export const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() }) });
+
+// ------------------------------------------------------------------ route definitions
+export type Access =
+  | { kind: "public" }
+  /** Any signed-in user; a token needs `scope` ("any": every valid token). */
+  | { kind: "user"; scope: Scope | "any" }
+  /** Instance administrators; a token needs the admin scope. */
+  | { kind: "admin" }
+  /** Members of the `{team}` in the path whose role has the permission. */
+  | { kind: "team"; permission: Permission };
+
+export type RouteDef = {
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  path: `/api/v1${string}`;
+  summary: string;
+  access: Access;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  response?: z.ZodType;
+  status: number;
+};
+
+const route = <const R extends RouteDef>(r: R) => r;
+const strict = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict();
+
+export const ROUTES = {
+  me: route({ method: "GET", path: "/api/v1/me", summary: "Who am I", access: { kind: "user", scope: "any" }, status: 200, response: z.object({ user, teams: z.array(teamSummary), via: z.enum(["session", "token"]), scopes: z.array(scope).nullable() }) }),
+  revokeSessions: route({ method: "POST", path: "/api/v1/me/sessions/revoke", summary: "Sign out everywhere", access: { kind: "user", scope: "admin" }, status: 200, response: z.object({ revoked: z.number().int() }) }),
+
+  listTeams: route({ method: "GET", path: "/api/v1/teams", summary: "Teams I belong to", access: { kind: "user", scope: "admin" }, status: 200, response: z.object({ teams: z.array(teamSummary) }) }),
+  createTeam: route({ method: "POST", path: "/api/v1/teams", summary: "Create a team (you become its owner)", access: { kind: "user", scope: "admin" }, status: 201, body: strict({ slug: namespaceSlug, name: displayName }), response: teamSummary }),
+  getTeam: route({ method: "GET", path: "/api/v1/teams/{team}", summary: "A team", access: { kind: "team", permission: "team.read" }, status: 200, response: teamSummary }),
+  updateTeam: route({ method: "PATCH", path: "/api/v1/teams/{team}", summary: "Rename a team", access: { kind: "team", permission: "team.update" }, status: 200, body: strict({ name: displayName }), response: teamSummary }),
+  deleteTeam: route({ method: "DELETE", path: "/api/v1/teams/{team}", summary: "Delete a team and everything in it", access: { kind: "team", permission: "team.delete" }, status: 204 }),
+
+  listMembers: route({ method: "GET", path: "/api/v1/teams/{team}/members", summary: "Members and their roles", access: { kind: "team", permission: "members.read" }, status: 200, response: z.object({ members: z.array(member) }) }),
+  updateMember: route({ method: "PATCH", path: "/api/v1/teams/{team}/members/{userId}", summary: "Change a member's role", access: { kind: "team", permission: "members.manage" }, status: 200, body: strict({ role }), response: member }),
+  removeMember: route({ method: "DELETE", path: "/api/v1/teams/{team}/members/{userId}", summary: "Remove a member", access: { kind: "team", permission: "members.manage" }, status: 204 }),
+  leaveTeam: route({ method: "POST", path: "/api/v1/teams/{team}/leave", summary: "Leave a team", access: { kind: "team", permission: "team.read" }, status: 204 }),
+
+  listInvitations: route({ method: "GET", path: "/api/v1/teams/{team}/invitations", summary: "Open invitations", access: { kind: "team", permission: "invitations.manage" }, status: 200, response: z.object({ invitations: z.array(invitation) }) }),
+  createInvitation: route({
+    method: "POST",
+    path: "/api/v1/teams/{team}/invitations",
+    summary: "Invite someone by link (optionally bound to an email)",
+    access: { kind: "team", permission: "invitations.manage" },
+    status: 201,
+    body: strict({ email: z.string().email().max(254).optional(), role, expiresInDays: z.number().int().min(1).max(30).default(7) }),
+    response: z.object({ invitation, token: z.string(), url: z.string() }),
+  }),
+  revokeInvitation: route({ method: "DELETE", path: "/api/v1/teams/{team}/invitations/{id}", summary: "Revoke an invitation", access: { kind: "team", permission: "invitations.manage" }, status: 204 }),
+  acceptInvitation: route({ method: "POST", path: "/api/v1/invitations/accept", summary: "Join a team with an invitation token", access: { kind: "user", scope: "admin" }, status: 200, body: strict({ token: z.string().min(10).max(200) }), response: teamSummary }),
+
+  teamAudit: route({
+    method: "GET",
+    path: "/api/v1/teams/{team}/audit",
+    summary: "The team's audit log, newest first",
+    access: { kind: "team", permission: "audit.read" },
+    status: 200,
+    query: strict({ limit: z.coerce.number().int().min(1).max(500).default(100), before: isoDate.optional() }),
+    response: z.object({ events: z.array(auditEvent) }),
+  }),
+
+  listTokens: route({ method: "GET", path: "/api/v1/tokens", summary: "My access tokens", access: { kind: "user", scope: "admin" }, status: 200, response: z.object({ tokens: z.array(token) }) }),
+  createToken: route({
+    method: "POST",
+    path: "/api/v1/tokens",
+    summary: "Create an access token; its secret is shown only in this response",
+    access: { kind: "user", scope: "admin" },
+    status: 201,
+    body: strict({ name: displayName, scopes: z.array(scope).min(1).max(SCOPES.length), expiresInDays: z.number().int().min(1).max(3650).nullable().default(90) }),
+    response: z.object({ token, secret: z.string() }),
+  }),
+  revokeToken: route({ method: "DELETE", path: "/api/v1/tokens/{id}", summary: "Revoke an access token", access: { kind: "user", scope: "admin" }, status: 204 }),
+
+  adminAudit: route({
+    method: "GET",
+    path: "/api/v1/admin/audit",
+    summary: "The whole instance's audit log (instance admins)",
+    access: { kind: "admin" },
+    status: 200,
+    query: strict({ limit: z.coerce.number().int().min(1).max(500).default(100), before: isoDate.optional() }),
+    response: z.object({ events: z.array(auditEvent) }),
+  }),
+  getSettings: route({ method: "GET", path: "/api/v1/admin/settings", summary: "Instance settings", access: { kind: "admin" }, status: 200, response: z.object({ signupOpen: z.boolean() }) }),
+  updateSettings: route({ method: "PATCH", path: "/api/v1/admin/settings", summary: "Change instance settings", access: { kind: "admin" }, status: 200, body: strict({ signupOpen: z.boolean() }), response: z.object({ signupOpen: z.boolean() }) }),
+
+  listHosts: route({ method: "GET", path: "/api/v1/hosts", summary: "Registered hosts and their capacity", access: { kind: "user", scope: "admin" }, status: 200 }),
+  openapi: route({ method: "GET", path: "/api/v1/openapi.json", summary: "This document", access: { kind: "public" }, status: 200 }),
+} as const;
+
+export type RouteName = keyof typeof ROUTES;
+export type Body<N extends RouteName> = (typeof ROUTES)[N] extends { body: z.ZodType } ? z.input<(typeof ROUTES)[N]["body"]> : never;
+export type Reply<N extends RouteName> = (typeof ROUTES)[N] extends { response: z.ZodType } ? z.infer<(typeof ROUTES)[N]["response"]> : unknown;
+
+/** Fills `{name}` placeholders of a route path. */
+export function routePath(path: string, params: Record<string, string> = {}): string {
+  return path.replace(/\{(\w+)\}/g, (_, k: string) => {
+    const v = params[k];
+    if (v === undefined) throw new Error(`missing path parameter ${k}`);
+    return encodeURIComponent(v);
+  });
+}
+
+/** Access token format: a recognisable prefix, then 40 base62 characters. */
+export const TOKEN_PREFIX = "berth_pat_";
+export const tokenFormat = /^berth_pat_[A-Za-z0-9]{40}$/;

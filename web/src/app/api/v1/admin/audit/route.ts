@@ -1,0 +1,8 @@
+import { ROUTES } from "@berth/core";
+import { handle } from "@/server/api/handle";
+import { listAudit } from "@/server/audit/list-audit";
+import { ctx } from "@/server/context";
+
+export const dynamic = "force-dynamic";
+
+export const GET = handle(ROUTES.adminAudit, async ({ query }) => ({ events: await listAudit(ctx().db, query) }));

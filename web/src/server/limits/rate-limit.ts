@@ -1,0 +1,30 @@
+// Fixed-window rate limits in Redis, shared by every web process.
+import { AppError } from "@berth/core";
+import type { Redis } from "ioredis";
+
+export type Limit = { key: string; max: number; windowSeconds: number };
+
+/** Counts one hit; throws RATE_LIMITED (HTTP 429) once the window's budget is spent. */
+export async function consume(redis: Redis, limit: Limit, what: string): Promise<void> {
+  const key = `berth:rl:${limit.key}`;
+  const [[, count], [, ttl]] = (await redis.multi().incr(key).ttl(key).exec()) as [[null, number], [null, number]];
+  if (ttl < 0) await redis.expire(key, limit.windowSeconds);
+  if (count > limit.max) {
+    const retry = ttl > 0 ? ttl : limit.windowSeconds;
+    throw new AppError("RATE_LIMITED", `too many ${what}; try again in ${retry} s`, { retryAfter: retry });
+  }
+}
+
+/** Whether a key is already over its budget, without counting a hit. */
+export async function exhausted(redis: Redis, limit: Limit): Promise<boolean> {
+  const count = Number((await redis.get(`berth:rl:${limit.key}`)) ?? 0);
+  return count >= limit.max;
+}
+
+export const LIMITS = {
+  signInPerIp: (ip: string): Limit => ({ key: `signin:ip:${ip}`, max: 30, windowSeconds: 60 }),
+  signInFailuresPerAccount: (email: string): Limit => ({ key: `signin:fail:${email.toLowerCase()}`, max: 10, windowSeconds: 600 }),
+  signUpPerIp: (ip: string): Limit => ({ key: `signup:ip:${ip}`, max: 10, windowSeconds: 600 }),
+  tokenCreatePerUser: (userId: string): Limit => ({ key: `token:create:${userId}`, max: 30, windowSeconds: 3600 }),
+  badTokenPerIp: (ip: string): Limit => ({ key: `token:bad:${ip}`, max: 60, windowSeconds: 60 }),
+};

@@ -1,0 +1,164 @@
+// The authorization matrix: every API route x every kind of caller -> the expected status.
+// A route in ROUTES (or a route file under app/api/v1) that is missing here fails the test.
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { before, describe, it } from "node:test";
+import { ROUTES, type RouteName } from "@berth/core";
+import { io } from "socket.io-client";
+import { type CallOptions, call, rand, signInAs, signUp, type TestUser, teamWith } from "./api.ts";
+import { signIn, stack } from "./config.ts";
+
+const ACTORS = ["owner", "admin", "developer", "viewer", "outsider", "anonymous"] as const;
+type Actor = (typeof ACTORS)[number];
+type Expect = Record<Actor, number>;
+
+const all = (n: number): Expect => ({ owner: n, admin: n, developer: n, viewer: n, outsider: n, anonymous: 401 });
+const byRole = (owner: number, admin: number, developer: number, viewer: number): Expect => ({ owner, admin, developer, viewer, outsider: 404, anonymous: 401 });
+
+let users: Record<Exclude<Actor, "anonymous">, TestUser>;
+let team: string;
+let adminCookie: string;
+
+/** A fresh team where every actor has its role, for routes that change or delete things. */
+const freshTeam = () =>
+  teamWith(users.owner, [
+    { user: users.admin, role: "admin" },
+    { user: users.developer, role: "developer" },
+    { user: users.viewer, role: "viewer" },
+  ]);
+
+type Case = { expect: Expect; prepare?: (actor: Actor) => Promise<CallOptions> };
+
+const MATRIX: Record<RouteName, Case> = {
+  me: { expect: all(200) },
+  listTeams: { expect: all(200) },
+  createTeam: { expect: all(201), prepare: async () => ({ body: { slug: `m-${rand()}`, name: "Matrix" } }) },
+  getTeam: { expect: byRole(200, 200, 200, 200) },
+  updateTeam: { expect: byRole(200, 200, 403, 403), prepare: async () => ({ body: { name: "Renamed" } }) },
+  deleteTeam: { expect: byRole(204, 403, 403, 403), prepare: async () => ({ params: { team: await freshTeam() } }) },
+  listMembers: { expect: byRole(200, 200, 200, 200) },
+  updateMember: {
+    expect: byRole(200, 200, 403, 403),
+    prepare: async () => ({ params: { team: await freshTeam(), userId: users.viewer.id }, body: { role: "developer" } }),
+  },
+  removeMember: { expect: byRole(204, 204, 403, 403), prepare: async () => ({ params: { team: await freshTeam(), userId: users.viewer.id } }) },
+  // The only owner may not leave; everyone else may.
+  leaveTeam: { expect: byRole(409, 204, 204, 204), prepare: async () => ({ params: { team: await freshTeam() } }) },
+  listInvitations: { expect: byRole(200, 200, 403, 403) },
+  createInvitation: { expect: byRole(201, 201, 403, 403), prepare: async () => ({ body: { role: "viewer" } }) },
+  revokeInvitation: {
+    expect: byRole(204, 204, 403, 403),
+    prepare: async () => {
+      const inv = await call("createInvitation", { cookie: users.owner.cookie, params: { team }, body: { role: "viewer" } });
+      return { params: { team, id: inv.body.invitation.id } };
+    },
+  },
+  acceptInvitation: {
+    // Invitations of a team none of the actors is in, so everyone signed in can join.
+    expect: all(200),
+    prepare: async () => {
+      const host = await signUp();
+      const other = await teamWith(host);
+      const inv = await call("createInvitation", { cookie: host.cookie, params: { team: other }, body: { role: "viewer" } });
+      return { body: { token: inv.body.token } };
+    },
+  },
+  teamAudit: { expect: byRole(200, 200, 403, 403) },
+  listTokens: { expect: all(200) },
+  createToken: { expect: all(201), prepare: async () => ({ body: { name: "matrix", scopes: ["registry:read"], expiresInDays: 1 } }) },
+  revokeToken: {
+    // Each actor revokes a token of their own; somebody else's token id is "not found".
+    expect: { owner: 204, admin: 204, developer: 204, viewer: 204, outsider: 204, anonymous: 401 },
+    prepare: async (a) => {
+      const owner = a === "anonymous" ? users.owner : users[a];
+      const t = await call("createToken", { cookie: owner.cookie, body: { name: "to-revoke", scopes: ["registry:read"] } });
+      return { params: { id: t.body.token.id } };
+    },
+  },
+  adminAudit: { expect: { owner: 403, admin: 403, developer: 403, viewer: 403, outsider: 403, anonymous: 401 } },
+  getSettings: { expect: { owner: 403, admin: 403, developer: 403, viewer: 403, outsider: 403, anonymous: 401 } },
+  updateSettings: { expect: { owner: 403, admin: 403, developer: 403, viewer: 403, outsider: 403, anonymous: 401 }, prepare: async () => ({ body: { signupOpen: true } }) },
+  listHosts: { expect: all(200) },
+  openapi: { expect: { owner: 200, admin: 200, developer: 200, viewer: 200, outsider: 200, anonymous: 200 } },
+  // Last: signing out everywhere ends every session of the actor, the ones above included.
+  revokeSessions: {
+    expect: all(200),
+    prepare: async (a) => (a === "anonymous" ? {} : { cookie: await signInAs(users[a].email, users[a].password) }),
+  },
+};
+
+before(async () => {
+  const [owner, admin, developer, viewer, outsider] = await Promise.all([signUp(), signUp(), signUp(), signUp(), signUp()]);
+  users = { owner, admin, developer, viewer, outsider } as typeof users;
+  team = await freshTeam();
+  await teamWith(outsider); // the outsider belongs to a team of its own
+  adminCookie = await signIn(stack.adminEmail, stack.adminPassword);
+});
+
+describe("authorization matrix", () => {
+  it("has an expectation for every route in ROUTES", () => {
+    assert.deepEqual(Object.keys(MATRIX).sort(), Object.keys(ROUTES).sort());
+  });
+
+  it("has a ROUTES entry for every route file and exported method under app/api/v1", () => {
+    const apiDir = join(import.meta.dirname, "../src/app/api/v1");
+    const walk = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : f === "route.ts" ? [join(d, f)] : []));
+    const declared = new Set(Object.values(ROUTES).map((r) => `${r.method} ${r.path}`));
+    for (const file of walk(apiDir)) {
+      const path = `/api/v1/${relative(apiDir, file).replace(/\/?route\.ts$/, "")}`.replace(/\[(\w+)\]/g, "{$1}").replace(/\/$/, "");
+      const methods = [...readFileSync(file, "utf8").matchAll(/export const (GET|POST|PATCH|PUT|DELETE)\b/g)].map((m) => m[1]);
+      assert.ok(methods.length > 0, `${file} exports no method`);
+      for (const m of methods) assert.ok(declared.has(`${m} ${path}`), `${m} ${path} (${file}) is not declared in ROUTES`);
+    }
+  });
+
+  for (const name of Object.keys(MATRIX) as RouteName[]) {
+    it(`${ROUTES[name].method} ${ROUTES[name].path}`, async () => {
+      const c = MATRIX[name];
+      for (const actor of ACTORS) {
+        const prepared = c.prepare ? await c.prepare(actor) : {};
+        const auth = actor === "anonymous" ? {} : { cookie: users[actor].cookie };
+        const res = await call(name, { params: { team }, ...auth, ...prepared, ...(prepared.params ? { params: { team, ...prepared.params } } : {}) });
+        assert.equal(res.status, c.expect[actor], `${actor}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+        if (res.status >= 400) {
+          assert.equal(typeof res.body?.error?.code, "string", `${actor}: error body has a code`);
+          assert.equal(typeof res.body?.error?.message, "string", `${actor}: error body has a message`);
+        }
+      }
+    });
+  }
+
+  it("lets an instance admin read the instance audit log and settings", async () => {
+    assert.equal((await call("adminAudit", { cookie: adminCookie })).status, 200);
+    assert.equal((await call("getSettings", { cookie: adminCookie })).status, 200);
+  });
+});
+
+describe("socket authorization", () => {
+  const connect = (cookie?: string) =>
+    io(stack.webUrl, { path: "/socket.io", transports: ["websocket"], reconnection: false, extraHeaders: cookie ? { cookie } : {}, timeout: 5_000 });
+
+  it("refuses a connection without a session", async () => {
+    const s = connect();
+    const err = await new Promise<Error>((resolve) => s.on("connect_error", resolve));
+    s.close();
+    assert.equal(err.message, "UNAUTHENTICATED");
+  });
+
+  it("lets a member watch hosts but refuses unknown rooms to everyone", async () => {
+    for (const actor of ["owner", "viewer", "outsider"] as const) {
+      // A new session: the matrix's last route signed every actor out everywhere.
+      const s = connect(await signInAs(users[actor].email, users[actor].password));
+      await new Promise<void>((resolve, reject) => {
+        s.on("connect", () => resolve());
+        s.on("connect_error", reject);
+      });
+      const hosts = await s.timeout(5_000).emitWithAck("subscribe", "hosts");
+      assert.deepEqual(hosts, { ok: true }, actor);
+      const other = await s.timeout(5_000).emitWithAck("subscribe", `team:${team}`);
+      assert.equal(other.ok, false, actor);
+      s.close();
+    }
+  });
+});
