@@ -19,7 +19,8 @@ export const displayName = z
   .trim()
   .min(1)
   .max(80)
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "no control characters");
+  // Control characters (C0 and DEL) would corrupt logs and terminals.
+  .refine((s) => ![...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), "no control characters");
 export const role = z.enum(ROLES);
 export const scope = z.enum(SCOPES);
 const id = z.string().min(1).max(64);
@@ -49,7 +50,9 @@ export const auditEvent = z.object({
   data: z.unknown().optional(),
   createdAt: isoDate,
 });
-export const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() }) });
+export const errorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() }),
+});
 
 // ------------------------------------------------------------------ route definitions
 export type Access =
@@ -76,21 +79,105 @@ const route = <const R extends RouteDef>(r: R) => r;
 const strict = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict();
 
 export const ROUTES = {
-  me: route({ method: "GET", path: "/api/v1/me", summary: "Who am I", access: { kind: "user", scope: "any" }, status: 200, response: z.object({ user, teams: z.array(teamSummary), via: z.enum(["session", "token"]), scopes: z.array(scope).nullable() }) }),
-  revokeSessions: route({ method: "POST", path: "/api/v1/me/sessions/revoke", summary: "Sign out everywhere", access: { kind: "user", scope: "admin" }, status: 200, response: z.object({ revoked: z.number().int() }) }),
+  me: route({
+    method: "GET",
+    path: "/api/v1/me",
+    summary: "Who am I",
+    access: { kind: "user", scope: "any" },
+    status: 200,
+    response: z.object({ user, teams: z.array(teamSummary), via: z.enum(["session", "token"]), scopes: z.array(scope).nullable() }),
+  }),
+  revokeSessions: route({
+    method: "POST",
+    path: "/api/v1/me/sessions/revoke",
+    summary: "Sign out everywhere",
+    access: { kind: "user", scope: "admin" },
+    status: 200,
+    response: z.object({ revoked: z.number().int() }),
+  }),
 
-  listTeams: route({ method: "GET", path: "/api/v1/teams", summary: "Teams I belong to", access: { kind: "user", scope: "admin" }, status: 200, response: z.object({ teams: z.array(teamSummary) }) }),
-  createTeam: route({ method: "POST", path: "/api/v1/teams", summary: "Create a team (you become its owner)", access: { kind: "user", scope: "admin" }, status: 201, body: strict({ slug: namespaceSlug, name: displayName }), response: teamSummary }),
-  getTeam: route({ method: "GET", path: "/api/v1/teams/{team}", summary: "A team", access: { kind: "team", permission: "team.read" }, status: 200, response: teamSummary }),
-  updateTeam: route({ method: "PATCH", path: "/api/v1/teams/{team}", summary: "Rename a team", access: { kind: "team", permission: "team.update" }, status: 200, body: strict({ name: displayName }), response: teamSummary }),
-  deleteTeam: route({ method: "DELETE", path: "/api/v1/teams/{team}", summary: "Delete a team and everything in it", access: { kind: "team", permission: "team.delete" }, status: 204 }),
+  listTeams: route({
+    method: "GET",
+    path: "/api/v1/teams",
+    summary: "Teams I belong to",
+    access: { kind: "user", scope: "admin" },
+    status: 200,
+    response: z.object({ teams: z.array(teamSummary) }),
+  }),
+  createTeam: route({
+    method: "POST",
+    path: "/api/v1/teams",
+    summary: "Create a team (you become its owner)",
+    access: { kind: "user", scope: "admin" },
+    status: 201,
+    body: strict({ slug: namespaceSlug, name: displayName }),
+    response: teamSummary,
+  }),
+  getTeam: route({
+    method: "GET",
+    path: "/api/v1/teams/{team}",
+    summary: "A team",
+    access: { kind: "team", permission: "team.read" },
+    status: 200,
+    response: teamSummary,
+  }),
+  updateTeam: route({
+    method: "PATCH",
+    path: "/api/v1/teams/{team}",
+    summary: "Rename a team",
+    access: { kind: "team", permission: "team.update" },
+    status: 200,
+    body: strict({ name: displayName }),
+    response: teamSummary,
+  }),
+  deleteTeam: route({
+    method: "DELETE",
+    path: "/api/v1/teams/{team}",
+    summary: "Delete a team and everything in it",
+    access: { kind: "team", permission: "team.delete" },
+    status: 204,
+  }),
 
-  listMembers: route({ method: "GET", path: "/api/v1/teams/{team}/members", summary: "Members and their roles", access: { kind: "team", permission: "members.read" }, status: 200, response: z.object({ members: z.array(member) }) }),
-  updateMember: route({ method: "PATCH", path: "/api/v1/teams/{team}/members/{userId}", summary: "Change a member's role", access: { kind: "team", permission: "members.manage" }, status: 200, body: strict({ role }), response: member }),
-  removeMember: route({ method: "DELETE", path: "/api/v1/teams/{team}/members/{userId}", summary: "Remove a member", access: { kind: "team", permission: "members.manage" }, status: 204 }),
-  leaveTeam: route({ method: "POST", path: "/api/v1/teams/{team}/leave", summary: "Leave a team", access: { kind: "team", permission: "team.read" }, status: 204 }),
+  listMembers: route({
+    method: "GET",
+    path: "/api/v1/teams/{team}/members",
+    summary: "Members and their roles",
+    access: { kind: "team", permission: "members.read" },
+    status: 200,
+    response: z.object({ members: z.array(member) }),
+  }),
+  updateMember: route({
+    method: "PATCH",
+    path: "/api/v1/teams/{team}/members/{userId}",
+    summary: "Change a member's role",
+    access: { kind: "team", permission: "members.manage" },
+    status: 200,
+    body: strict({ role }),
+    response: member,
+  }),
+  removeMember: route({
+    method: "DELETE",
+    path: "/api/v1/teams/{team}/members/{userId}",
+    summary: "Remove a member",
+    access: { kind: "team", permission: "members.manage" },
+    status: 204,
+  }),
+  leaveTeam: route({
+    method: "POST",
+    path: "/api/v1/teams/{team}/leave",
+    summary: "Leave a team",
+    access: { kind: "team", permission: "team.read" },
+    status: 204,
+  }),
 
-  listInvitations: route({ method: "GET", path: "/api/v1/teams/{team}/invitations", summary: "Open invitations", access: { kind: "team", permission: "invitations.manage" }, status: 200, response: z.object({ invitations: z.array(invitation) }) }),
+  listInvitations: route({
+    method: "GET",
+    path: "/api/v1/teams/{team}/invitations",
+    summary: "Open invitations",
+    access: { kind: "team", permission: "invitations.manage" },
+    status: 200,
+    response: z.object({ invitations: z.array(invitation) }),
+  }),
   createInvitation: route({
     method: "POST",
     path: "/api/v1/teams/{team}/invitations",
@@ -100,8 +187,22 @@ export const ROUTES = {
     body: strict({ email: z.string().email().max(254).optional(), role, expiresInDays: z.number().int().min(1).max(30).default(7) }),
     response: z.object({ invitation, token: z.string(), url: z.string() }),
   }),
-  revokeInvitation: route({ method: "DELETE", path: "/api/v1/teams/{team}/invitations/{id}", summary: "Revoke an invitation", access: { kind: "team", permission: "invitations.manage" }, status: 204 }),
-  acceptInvitation: route({ method: "POST", path: "/api/v1/invitations/accept", summary: "Join a team with an invitation token", access: { kind: "user", scope: "admin" }, status: 200, body: strict({ token: z.string().min(10).max(200) }), response: teamSummary }),
+  revokeInvitation: route({
+    method: "DELETE",
+    path: "/api/v1/teams/{team}/invitations/{id}",
+    summary: "Revoke an invitation",
+    access: { kind: "team", permission: "invitations.manage" },
+    status: 204,
+  }),
+  acceptInvitation: route({
+    method: "POST",
+    path: "/api/v1/invitations/accept",
+    summary: "Join a team with an invitation token",
+    access: { kind: "user", scope: "admin" },
+    status: 200,
+    body: strict({ token: z.string().min(10).max(200) }),
+    response: teamSummary,
+  }),
 
   teamAudit: route({
     method: "GET",
@@ -113,17 +214,34 @@ export const ROUTES = {
     response: z.object({ events: z.array(auditEvent) }),
   }),
 
-  listTokens: route({ method: "GET", path: "/api/v1/tokens", summary: "My access tokens", access: { kind: "user", scope: "admin" }, status: 200, response: z.object({ tokens: z.array(token) }) }),
+  listTokens: route({
+    method: "GET",
+    path: "/api/v1/tokens",
+    summary: "My access tokens",
+    access: { kind: "user", scope: "admin" },
+    status: 200,
+    response: z.object({ tokens: z.array(token) }),
+  }),
   createToken: route({
     method: "POST",
     path: "/api/v1/tokens",
     summary: "Create an access token; its secret is shown only in this response",
     access: { kind: "user", scope: "admin" },
     status: 201,
-    body: strict({ name: displayName, scopes: z.array(scope).min(1).max(SCOPES.length), expiresInDays: z.number().int().min(1).max(3650).nullable().default(90) }),
+    body: strict({
+      name: displayName,
+      scopes: z.array(scope).min(1).max(SCOPES.length),
+      expiresInDays: z.number().int().min(1).max(3650).nullable().default(90),
+    }),
     response: z.object({ token, secret: z.string() }),
   }),
-  revokeToken: route({ method: "DELETE", path: "/api/v1/tokens/{id}", summary: "Revoke an access token", access: { kind: "user", scope: "admin" }, status: 204 }),
+  revokeToken: route({
+    method: "DELETE",
+    path: "/api/v1/tokens/{id}",
+    summary: "Revoke an access token",
+    access: { kind: "user", scope: "admin" },
+    status: 204,
+  }),
 
   adminAudit: route({
     method: "GET",
@@ -134,10 +252,31 @@ export const ROUTES = {
     query: strict({ limit: z.coerce.number().int().min(1).max(500).default(100), before: isoDate.optional() }),
     response: z.object({ events: z.array(auditEvent) }),
   }),
-  getSettings: route({ method: "GET", path: "/api/v1/admin/settings", summary: "Instance settings", access: { kind: "admin" }, status: 200, response: z.object({ signupOpen: z.boolean() }) }),
-  updateSettings: route({ method: "PATCH", path: "/api/v1/admin/settings", summary: "Change instance settings", access: { kind: "admin" }, status: 200, body: strict({ signupOpen: z.boolean() }), response: z.object({ signupOpen: z.boolean() }) }),
+  getSettings: route({
+    method: "GET",
+    path: "/api/v1/admin/settings",
+    summary: "Instance settings",
+    access: { kind: "admin" },
+    status: 200,
+    response: z.object({ signupOpen: z.boolean() }),
+  }),
+  updateSettings: route({
+    method: "PATCH",
+    path: "/api/v1/admin/settings",
+    summary: "Change instance settings",
+    access: { kind: "admin" },
+    status: 200,
+    body: strict({ signupOpen: z.boolean() }),
+    response: z.object({ signupOpen: z.boolean() }),
+  }),
 
-  listHosts: route({ method: "GET", path: "/api/v1/hosts", summary: "Registered hosts and their capacity", access: { kind: "user", scope: "admin" }, status: 200 }),
+  listHosts: route({
+    method: "GET",
+    path: "/api/v1/hosts",
+    summary: "Registered hosts and their capacity",
+    access: { kind: "user", scope: "admin" },
+    status: 200,
+  }),
   openapi: route({ method: "GET", path: "/api/v1/openapi.json", summary: "This document", access: { kind: "public" }, status: 200 }),
 } as const;
 

@@ -43,9 +43,16 @@ const cookieOf = (res: Response) =>
     .map((c) => c.split(";")[0])
     .join("; ");
 
-export type CallOptions = Auth & { params?: Record<string, string>; body?: unknown; query?: Record<string, string>; rawBody?: string; headers?: Record<string, string> };
+export type CallOptions = Auth & {
+  params?: Record<string, string>;
+  body?: unknown;
+  query?: Record<string, string>;
+  rawBody?: string;
+  headers?: Record<string, string>;
+};
 
 /** Calls a route from ROUTES; returns the status and parsed JSON (null for an empty body). */
+// biome-ignore lint/suspicious/noExplicitAny: tests read response bodies loosely and assert on them
 export async function call<T = any>(name: RouteName, o: CallOptions = {}): Promise<{ status: number; body: T; headers: Headers }> {
   const r = ROUTES[name];
   const url = new URL(stack.webUrl + routePath(r.path, o.params ?? {}));

@@ -14,7 +14,14 @@ type Actor = (typeof ACTORS)[number];
 type Expect = Record<Actor, number>;
 
 const all = (n: number): Expect => ({ owner: n, admin: n, developer: n, viewer: n, outsider: n, anonymous: 401 });
-const byRole = (owner: number, admin: number, developer: number, viewer: number): Expect => ({ owner, admin, developer, viewer, outsider: 404, anonymous: 401 });
+const byRole = (owner: number, admin: number, developer: number, viewer: number): Expect => ({
+  owner,
+  admin,
+  developer,
+  viewer,
+  outsider: 404,
+  anonymous: 401,
+});
 
 let users: Record<Exclude<Actor, "anonymous">, TestUser>;
 let team: string;
@@ -78,7 +85,10 @@ const MATRIX: Record<RouteName, Case> = {
   },
   adminAudit: { expect: { owner: 403, admin: 403, developer: 403, viewer: 403, outsider: 403, anonymous: 401 } },
   getSettings: { expect: { owner: 403, admin: 403, developer: 403, viewer: 403, outsider: 403, anonymous: 401 } },
-  updateSettings: { expect: { owner: 403, admin: 403, developer: 403, viewer: 403, outsider: 403, anonymous: 401 }, prepare: async () => ({ body: { signupOpen: true } }) },
+  updateSettings: {
+    expect: { owner: 403, admin: 403, developer: 403, viewer: 403, outsider: 403, anonymous: 401 },
+    prepare: async () => ({ body: { signupOpen: true } }),
+  },
   listHosts: { expect: all(200) },
   openapi: { expect: { owner: 200, admin: 200, developer: 200, viewer: 200, outsider: 200, anonymous: 200 } },
   // Last: signing out everywhere ends every session of the actor, the ones above included.
@@ -103,7 +113,8 @@ describe("authorization matrix", () => {
 
   it("has a ROUTES entry for every route file and exported method under app/api/v1", () => {
     const apiDir = join(import.meta.dirname, "../src/app/api/v1");
-    const walk = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : f === "route.ts" ? [join(d, f)] : []));
+    const walk = (d: string): string[] =>
+      readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : f === "route.ts" ? [join(d, f)] : []));
     const declared = new Set(Object.values(ROUTES).map((r) => `${r.method} ${r.path}`));
     for (const file of walk(apiDir)) {
       const path = `/api/v1/${relative(apiDir, file).replace(/\/?route\.ts$/, "")}`.replace(/\[(\w+)\]/g, "{$1}").replace(/\/$/, "");

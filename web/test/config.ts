@@ -21,7 +21,11 @@ export async function signIn(email: string, password: string): Promise<string> {
   const res = await fetch(`${stack.webUrl}/api/auth/sign-in/email`, {
     method: "POST",
     // A client address of its own, so repeated test runs do not share one rate-limit bucket.
-    headers: { "content-type": "application/json", origin: stack.webUrl, "x-forwarded-for": `10.99.${Math.floor(Math.random() * 255)}.${Math.floor(Math.random() * 255)}` },
+    headers: {
+      "content-type": "application/json",
+      origin: stack.webUrl,
+      "x-forwarded-for": `10.99.${Math.floor(Math.random() * 255)}.${Math.floor(Math.random() * 255)}`,
+    },
     body: JSON.stringify({ email, password }),
   });
   if (res.status !== 200) throw new Error(`sign-in as ${email} failed: HTTP ${res.status} ${await res.text()}`);

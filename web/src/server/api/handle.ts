@@ -43,7 +43,10 @@ export function handle<R extends RouteDef>(def: R, fn: (input: HandlerInput<R>) 
 function parse<S extends z.ZodType>(schema: S, input: unknown, where: string): z.infer<S> {
   const r = schema.safeParse(input);
   if (r.success) return r.data;
-  const issues = r.error.issues.map((i) => ({ path: i.path.join(".") || where, message: i.code === "unrecognized_keys" ? `unknown field(s): ${i.keys.join(", ")}` : i.message }));
+  const issues = r.error.issues.map((i) => ({
+    path: i.path.join(".") || where,
+    message: i.code === "unrecognized_keys" ? `unknown field(s): ${i.keys.join(", ")}` : i.message,
+  }));
   throw new AppError("BAD_REQUEST", `invalid ${where}: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, { issues });
 }
 
@@ -52,7 +55,10 @@ export function errorResponse(err: unknown): Response {
     const details = err.details as { issues?: unknown; retryAfter?: number } | undefined;
     const headers: Record<string, string> = { "cache-control": "no-store" };
     if (details?.retryAfter) headers["retry-after"] = String(details.retryAfter);
-    return Response.json({ error: { code: err.code, message: err.message, ...(details?.issues ? { issues: details.issues } : {}) } }, { status: err.status, headers });
+    return Response.json(
+      { error: { code: err.code, message: err.message, ...(details?.issues ? { issues: details.issues } : {}) } },
+      { status: err.status, headers },
+    );
   }
   ctx().log.error({ err }, "unhandled error in API route");
   return Response.json({ error: { code: "INTERNAL", message: "internal error" } }, { status: 500 });

@@ -1,5 +1,5 @@
 // The OpenAPI 3.1 document, generated from the same zod schemas that validate requests.
-import { type Access, ROUTES, errorBody } from "@berth/core";
+import { type Access, errorBody, ROUTES } from "@berth/core";
 import { z } from "zod";
 
 const json = (schema: z.ZodType, io: "input" | "output") => z.toJSONSchema(schema, { io, unrepresentable: "any" });
@@ -21,14 +21,25 @@ export function buildOpenApi(serverUrl: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [name, r] of Object.entries(ROUTES)) {
     const pathParams = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
-    const query = "query" in r && r.query ? Object.entries((json(r.query, "input") as { properties?: Record<string, unknown> }).properties ?? {}).map(([n, schema]) => ({ name: n, in: "query", required: false, schema })) : [];
+    const query =
+      "query" in r && r.query
+        ? Object.entries((json(r.query, "input") as { properties?: Record<string, unknown> }).properties ?? {}).map(([n, schema]) => ({
+            name: n,
+            in: "query",
+            required: false,
+            schema,
+          }))
+        : [];
     const op: Record<string, unknown> = {
       operationId: name,
       summary: r.summary,
       description: describeAccess(r.access),
       parameters: [...pathParams, ...query],
       responses: {
-        [r.status]: r.status === 204 ? { description: "Done" } : { description: "OK", ...("response" in r && r.response ? { content: { "application/json": { schema: json(r.response, "output") } } } : {}) },
+        [r.status]:
+          r.status === 204
+            ? { description: "Done" }
+            : { description: "OK", ...("response" in r && r.response ? { content: { "application/json": { schema: json(r.response, "output") } } } : {}) },
         default: { description: "Error", content: { "application/json": { schema: json(errorBody, "output") } } },
       },
       ...(r.access.kind === "public" ? { security: [] } : {}),

@@ -12,6 +12,13 @@ export type AuditInput = {
 
 export async function recordAudit(db: Pick<Db, "auditEvent">, e: AuditInput): Promise<void> {
   await db.auditEvent.create({
-    data: { action: e.action, actorId: e.actorId, teamId: e.teamId ?? null, target: e.target ?? null, ipAddress: e.ipAddress ?? null, data: (e.data ?? undefined) as never },
+    data: {
+      action: e.action,
+      actorId: e.actorId,
+      teamId: e.teamId ?? null,
+      target: e.target ?? null,
+      ipAddress: e.ipAddress ?? null,
+      data: (e.data ?? undefined) as never,
+    },
   });
 }

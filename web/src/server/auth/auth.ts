@@ -10,7 +10,7 @@ import { nextCookies } from "better-auth/next-js";
 import type { Redis } from "ioredis";
 import { recordAudit } from "../audit/record-audit.ts";
 import { clientIp } from "../limits/client-ip.ts";
-import { consume, exhausted, LIMITS } from "../limits/rate-limit.ts";
+import { consume, LIMITS, refuseIfExhausted } from "../limits/rate-limit.ts";
 import { getSettings } from "../settings/instance-settings.ts";
 
 type Options = { db: Db; redis: Redis; secret: string; baseURL: string; trustedOrigins: string[] };
@@ -18,7 +18,8 @@ type Options = { db: Db; redis: Redis; secret: string; baseURL: string; trustedO
 // better-auth's errors are what its endpoints return; translate Berth's codes into them.
 function toApiError(err: unknown): never {
   if (isAppError(err)) {
-    const status = err.code === "RATE_LIMITED" ? "TOO_MANY_REQUESTS" : err.code === "FORBIDDEN" ? "FORBIDDEN" : err.code === "CONFLICT" ? "CONFLICT" : "BAD_REQUEST";
+    const status =
+      err.code === "RATE_LIMITED" ? "TOO_MANY_REQUESTS" : err.code === "FORBIDDEN" ? "FORBIDDEN" : err.code === "CONFLICT" ? "CONFLICT" : "BAD_REQUEST";
     throw new APIError(status, { message: err.message, code: err.code });
   }
   throw err;
@@ -46,7 +47,10 @@ export async function chooseUsername(db: Db, requested: unknown, email: string):
 }
 
 async function namespaceTaken(db: Db, name: string): Promise<boolean> {
-  const [user, team] = await Promise.all([db.user.findFirst({ where: { username: name }, select: { id: true } }), db.team.findUnique({ where: { slug: name }, select: { id: true } })]);
+  const [user, team] = await Promise.all([
+    db.user.findFirst({ where: { username: name }, select: { id: true } }),
+    db.team.findUnique({ where: { slug: name }, select: { id: true } }),
+  ]);
   return Boolean(user || team);
 }
 
@@ -82,7 +86,9 @@ export function createAuth(opts: Options) {
           // Every user owns a personal namespace named after their username.
           after: async (user) => {
             const username = String(user.username);
-            await db.team.create({ data: { slug: username, name: user.name || username, personal: true, memberships: { create: { userId: user.id, role: "owner" } } } });
+            await db.team.create({
+              data: { slug: username, name: user.name || username, personal: true, memberships: { create: { userId: user.id, role: "owner" } } },
+            });
           },
         },
       },
@@ -99,9 +105,8 @@ export function createAuth(opts: Options) {
             await consume(redis, LIMITS.signInPerIp(ip), "sign-in attempts from your address");
             // Per account only failures count: guessing a password is limited, signing in is not.
             const email = typeof ctx.body?.email === "string" ? ctx.body.email : "";
-            if (email && (await exhausted(redis, LIMITS.signInFailuresPerAccount(email)))) {
-              throw new AppError("RATE_LIMITED", "too many failed sign-ins for this account; try again in 10 minutes");
-            }
+            if (email)
+              await refuseIfExhausted(redis, LIMITS.signInFailuresPerAccount(email), "too many failed sign-ins for this account; try again in 10 minutes");
           }
         } catch (err) {
           toApiError(err);
@@ -118,7 +123,8 @@ export function createAuth(opts: Options) {
             if (email) await consume(redis, LIMITS.signInFailuresPerAccount(email), "failed sign-ins").catch(() => {});
           }
         }
-        if (ctx.path === "/sign-up/email" && session) await recordAudit(db, { action: "auth.sign_up", actorId: session.user.id, target: session.user.email, ipAddress: ip });
+        if (ctx.path === "/sign-up/email" && session)
+          await recordAudit(db, { action: "auth.sign_up", actorId: session.user.id, target: session.user.email, ipAddress: ip });
       }),
     },
     plugins: [nextCookies()],

@@ -4,7 +4,7 @@ import { AppError, isAppError, type Scope } from "@berth/core";
 import type { Db } from "@berth/db";
 import type { Redis } from "ioredis";
 import { clientIp } from "../limits/client-ip.ts";
-import { consume, exhausted, LIMITS } from "../limits/rate-limit.ts";
+import { consume, LIMITS, refuseIfExhausted } from "../limits/rate-limit.ts";
 import { verifyToken } from "../tokens/verify-token.ts";
 import type { Auth } from "./auth.ts";
 
@@ -34,7 +34,7 @@ export async function resolveCaller(deps: Deps, headers: Headers): Promise<Calle
     const [kind, secret] = authorization.split(/\s+/, 2);
     if (kind?.toLowerCase() !== "bearer" || !secret) throw new AppError("UNAUTHENTICATED", "the Authorization header must be `Bearer <access token>`");
     // Guessing tokens from one address is cut off before any lookup.
-    if (await exhausted(deps.redis, LIMITS.badTokenPerIp(ip))) throw new AppError("RATE_LIMITED", "too many invalid access tokens from your address; wait a minute");
+    await refuseIfExhausted(deps.redis, LIMITS.badTokenPerIp(ip), "too many invalid access tokens from your address; wait a minute");
     try {
       const verified = await verifyToken(deps.db, secret);
       const user = await deps.db.user.findUnique({ where: { id: verified.userId } });

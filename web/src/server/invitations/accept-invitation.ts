@@ -19,6 +19,13 @@ export async function acceptInvitation(db: Db, caller: Caller, token: string) {
     if (claimed.count === 0) throw new AppError("NOT_FOUND", "this invitation is invalid, used or expired");
     await tx.membership.create({ data: { teamId: inv.teamId, userId: caller.user.id, role: inv.role } });
   });
-  await recordAudit(db, { action: "invitation.accepted", actorId: caller.user.id, teamId: inv.teamId, target: caller.user.email, ipAddress: caller.ip, data: { role: inv.role } });
+  await recordAudit(db, {
+    action: "invitation.accepted",
+    actorId: caller.user.id,
+    teamId: inv.teamId,
+    target: caller.user.email,
+    ipAddress: caller.ip,
+    data: { role: inv.role },
+  });
   return teamView(inv.team, inv.role as Role);
 }

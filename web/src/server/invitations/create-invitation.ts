@@ -9,7 +9,13 @@ import type { Caller } from "../auth/caller.ts";
 import { hashSecret } from "../tokens/token-secret.ts";
 import { invitationView } from "./invitation-view.ts";
 
-export async function createInvitation(db: Db, caller: Caller, team: TeamContext, input: { email?: string; role: Role; expiresInDays: number }, publicUrl: string) {
+export async function createInvitation(
+  db: Db,
+  caller: Caller,
+  team: TeamContext,
+  input: { email?: string; role: Role; expiresInDays: number },
+  publicUrl: string,
+) {
   if (team.personal) throw new AppError("BAD_REQUEST", "a personal namespace has no other members; create a team to share");
   if (input.role === "owner" && team.role !== "owner") throw new AppError("FORBIDDEN", "only owners can invite owners");
   const token = `berth_inv_${randomBytes(24).toString("base64url")}`;
@@ -23,6 +29,13 @@ export async function createInvitation(db: Db, caller: Caller, team: TeamContext
       expiresAt: new Date(Date.now() + input.expiresInDays * 86_400_000),
     },
   });
-  await recordAudit(db, { action: "invitation.created", actorId: caller.user.id, teamId: team.id, target: input.email ?? "link", ipAddress: caller.ip, data: { role: input.role } });
+  await recordAudit(db, {
+    action: "invitation.created",
+    actorId: caller.user.id,
+    teamId: team.id,
+    target: input.email ?? "link",
+    ipAddress: caller.ip,
+    data: { role: input.role },
+  });
   return { invitation: invitationView(row), token, url: `${publicUrl}/invite/${token}` };
 }

@@ -15,10 +15,11 @@ export async function consume(redis: Redis, limit: Limit, what: string): Promise
   }
 }
 
-/** Whether a key is already over its budget, without counting a hit. */
-export async function exhausted(redis: Redis, limit: Limit): Promise<boolean> {
-  const count = Number((await redis.get(`berth:rl:${limit.key}`)) ?? 0);
-  return count >= limit.max;
+/** Throws RATE_LIMITED when a key's budget is already spent, without counting a hit. */
+export async function refuseIfExhausted(redis: Redis, limit: Limit, message: string): Promise<void> {
+  const key = `berth:rl:${limit.key}`;
+  const [[, count], [, ttl]] = (await redis.multi().get(key).ttl(key).exec()) as [[null, string | null], [null, number]];
+  if (Number(count ?? 0) >= limit.max) throw new AppError("RATE_LIMITED", message, { retryAfter: ttl > 0 ? ttl : limit.windowSeconds });
 }
 
 export const LIMITS = {

@@ -21,6 +21,13 @@ export async function changeRole(db: Db, caller: Caller, team: TeamContext, user
       throw new AppError("CONFLICT", "a team must keep at least one owner");
     }
   });
-  await recordAudit(db, { action: "member.role_changed", actorId: caller.user.id, teamId: team.id, target: userId, ipAddress: caller.ip, data: { from, to: role } });
+  await recordAudit(db, {
+    action: "member.role_changed",
+    actorId: caller.user.id,
+    teamId: team.id,
+    target: userId,
+    ipAddress: caller.ip,
+    data: { from, to: role },
+  });
   return (await listMembers(db, team.id)).find((m) => m.userId === userId);
 }

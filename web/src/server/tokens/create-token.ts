@@ -1,8 +1,8 @@
 // A new personal access token. The secret is returned once and never stored.
 import { AppError, type Scope, scopesCover } from "@berth/core";
 import type { Db } from "@berth/db";
-import type { Caller } from "../auth/caller.ts";
 import { recordAudit } from "../audit/record-audit.ts";
+import type { Caller } from "../auth/caller.ts";
 import { displayPrefix, hashSecret, newTokenSecret } from "./token-secret.ts";
 import { tokenView } from "./token-view.ts";
 

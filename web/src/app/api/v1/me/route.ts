@@ -5,4 +5,9 @@ import { listTeams } from "@/server/teams/list-teams";
 
 export const dynamic = "force-dynamic";
 
-export const GET = handle(ROUTES.me, async ({ caller }) => ({ user: caller.user, teams: await listTeams(ctx().db, caller.user.id), via: caller.via, scopes: caller.scopes }));
+export const GET = handle(ROUTES.me, async ({ caller }) => ({
+  user: caller.user,
+  teams: await listTeams(ctx().db, caller.user.id),
+  via: caller.via,
+  scopes: caller.scopes,
+}));
