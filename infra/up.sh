@@ -11,7 +11,7 @@ START=$SECONDS
 [ "$(id -u)" = 0 ] || die "run as root (Berth starts dockerd and installs Debian packages): sudo npm run up"
 
 # ------------------------------------------------------------------ packages
-PACKAGES=(docker.io docker-registry postgresql redis-server caddy git busybox-static chromium skopeo iproute2 curl ca-certificates)
+PACKAGES=(docker.io docker-registry postgresql redis-server caddy git busybox-static chromium skopeo iproute2 curl ca-certificates openssl)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

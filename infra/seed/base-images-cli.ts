@@ -5,10 +5,15 @@ import { seedBaseImages } from "./base-images.ts";
 
 const socketPath = process.env.DOCKER_SOCKET || "/var/run/docker.sock";
 const registry = `127.0.0.1:${process.env.BERTH_REGISTRY_PORT || "5000"}`;
+// Only instance admins may push to the `berth` namespace; setup logs in as the first admin.
+const authconfig =
+  process.env.BERTH_ADMIN_EMAIL && process.env.BERTH_ADMIN_PASSWORD
+    ? { username: process.env.BERTH_ADMIN_EMAIL, password: process.env.BERTH_ADMIN_PASSWORD, serveraddress: registry }
+    : undefined;
 
 const started = Date.now();
 try {
-  const results = await seedBaseImages({ docker: new Docker({ socketPath }), registry, log: (msg) => console.error(`    ${msg}`) });
+  const results = await seedBaseImages({ docker: new Docker({ socketPath }), registry, log: (msg) => console.error(`    ${msg}`), authconfig });
   for (const image of results) {
     const what = image.built ? "built and pushed" : image.pushed ? "pushed" : "up to date";
     console.log(`${image.ref} ${image.digest} (${what})`);

@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import { readFile, realpath } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { promisify } from "node:util";
+import { registryFetch } from "@berth/core/registry-fetch";
 import type Docker from "dockerode";
 import * as tar from "tar-stream";
 
@@ -260,7 +261,8 @@ async function remoteState(registry: string, name: string, tags: readonly string
 async function registryGet(url: string, accept: string): Promise<Response> {
   let res: Response;
   try {
-    res = await fetch(url, { headers: { accept } });
+    // Base images are public: an anonymous token lets us read them under token auth.
+    res = await registryFetch(url, { headers: { accept } });
   } catch (err) {
     throw new Error(`registry not reachable at ${url}: ${(err as Error).cause ?? err}`);
   }

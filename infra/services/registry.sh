@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The CNCF distribution registry (Debian's docker-registry 2.8), data in .berth/registry.
+# Berth is its token server (auth.token) and receives its notifications (web/src/app/api/registry).
+# A changed configuration restarts it.
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
-ping() { curl -fsS -o /dev/null "http://127.0.0.1:$BERTH_REGISTRY_PORT/v2/" || [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$BERTH_REGISTRY_PORT/v2/")" = 401 ]; }
-if alive registry && ping; then info "registry: running on 127.0.0.1:$BERTH_REGISTRY_PORT"; exit 0; fi
-require_free_port registry "$BERTH_REGISTRY_PORT" BERTH_REGISTRY_PORT
-say "registry: starting on 127.0.0.1:$BERTH_REGISTRY_PORT"
 dir="$BERTH_HOME/registry"; mkdir -p "$dir/data"
-cat > "$dir/config.yml" <<CONF
+ping() { local c; c=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$BERTH_REGISTRY_PORT/v2/"); [ "$c" = 200 ] || [ "$c" = 401 ]; }
+
+conf=$(cat <<CONF
 version: 0.1
 log:
   level: info
@@ -19,12 +19,41 @@ storage:
     enabled: true
   cache:
     blobdescriptor: inmemory
+  maintenance:
+    readonly:
+      enabled: ${BERTH_REGISTRY_READONLY:-false}
 http:
   addr: 127.0.0.1:$BERTH_REGISTRY_PORT
   secret: $BERTH_REGISTRY_NOTIFY_SECRET
   headers:
     X-Content-Type-Options: [nosniff]
+auth:
+  token:
+    realm: http://127.0.0.1:$BERTH_WEB_PORT/api/registry/token
+    service: $BERTH_REGISTRY_SERVICE
+    issuer: berth
+    rootcertbundle: $dir/token.crt
+notifications:
+  events:
+    includereferences: true
+  endpoints:
+    - name: berth
+      url: http://127.0.0.1:$BERTH_WEB_PORT/api/registry/events
+      headers:
+        Authorization: [Bearer $BERTH_REGISTRY_NOTIFY_SECRET]
+      timeout: 3s
+      threshold: 5
+      backoff: 1s
 CONF
-chmod 600 "$dir/config.yml"
+)
+
+if alive registry && ping && [ "$conf" = "$(cat "$dir/config.yml" 2>/dev/null)" ]; then
+  info "registry: running on 127.0.0.1:$BERTH_REGISTRY_PORT"
+  exit 0
+fi
+if alive registry; then say "registry: configuration changed, restarting"; stop_pid registry; fi
+require_free_port registry "$BERTH_REGISTRY_PORT" BERTH_REGISTRY_PORT
+say "registry: starting on 127.0.0.1:$BERTH_REGISTRY_PORT"
+umask 077; printf '%s\n' "$conf" > "$dir/config.yml"
 spawn registry "$LOG_DIR/registry.log" docker-registry serve "$dir/config.yml"
 wait_until 20 registry ping || { tail -20 "$LOG_DIR/registry.log"; die "registry did not start"; }

@@ -13,6 +13,12 @@ const schema = z.object({
   BERTH_REGISTRY_PORT: port(5000),
   /** The dashboard's URL as users reach it (through Caddy). */
   BERTH_PUBLIC_URL: z.string().url().optional(),
+  /** Registry token auth: the signing key and certificate (written by infra/lib/secrets.sh). */
+  BERTH_REGISTRY_TOKEN_KEY: z.string().default("./.berth/registry/token.key"),
+  BERTH_REGISTRY_TOKEN_CERT: z.string().default("./.berth/registry/token.crt"),
+  BERTH_REGISTRY_SERVICE: z.string().default("berth-registry"),
+  /** Shared secret the registry sends with its notifications. */
+  BERTH_REGISTRY_NOTIFY_SECRET: z.string().min(16),
   /** Heartbeats older than this mark a host (and its engine) as down. */
   BERTH_HOST_STALE_MS: z.coerce.number().int().min(1_000).default(20_000),
   /** Setup only (web/scripts/ensure-admin.ts): the first administrator. */

@@ -5,8 +5,10 @@ import { createDb, type Db } from "@berth/db";
 import { Redis } from "ioredis";
 import { env } from "../env.ts";
 import { type Auth, createAuth } from "./auth/auth.ts";
+import { createRegistryClient, type RegistryClient } from "./registry/registry-client.ts";
+import { loadTokenKeys, type TokenKeys } from "./registry/token-keys.ts";
 
-type Context = { db: Db; redis: Redis; auth: Auth; log: Logger };
+type Context = { db: Db; redis: Redis; auth: Auth; log: Logger; registryKeys: () => TokenKeys; registry: RegistryClient };
 const KEY = Symbol.for("berth.web.context");
 const store = globalThis as unknown as { [KEY]?: Context };
 
@@ -16,12 +18,19 @@ export function ctx(): Context {
   const e = env();
   const db = createDb(e.DATABASE_URL);
   const log = createLogger({ process: "web", level: e.LOG_LEVEL });
+  let keys: TokenKeys | undefined;
   const redis = new Redis(e.REDIS_URL, { maxRetriesPerRequest: 2 });
+  const registryKeys = () => {
+    keys ??= loadTokenKeys(e.BERTH_REGISTRY_TOKEN_KEY, e.BERTH_REGISTRY_TOKEN_CERT);
+    return keys;
+  };
   const created: Context = {
     db,
     redis,
     auth: createAuth({ db, redis, secret: e.BETTER_AUTH_SECRET, baseURL: e.publicUrl, trustedOrigins: e.trustedOrigins }),
     log,
+    registryKeys,
+    registry: createRegistryClient({ baseUrl: `http://127.0.0.1:${e.BERTH_REGISTRY_PORT}`, service: e.BERTH_REGISTRY_SERVICE, keys: registryKeys }),
   };
   store[KEY] = created;
   return created;

@@ -1,0 +1,30 @@
+// The Docker registry token endpoint (distribution's auth.token realm). GET with `service`,
+// repeated `scope`, optional `account`, and Basic credentials (or none, for anonymous pulls).
+import { AppError, isAppError } from "@berth/core";
+import { env } from "@/env";
+import { ctx } from "@/server/context";
+import { authenticateBasic, parseBasic } from "@/server/registry/authenticate-basic";
+import { issueRegistryToken } from "@/server/registry/issue-token";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(req: Request): Promise<Response> {
+  const deps = ctx();
+  try {
+    const url = new URL(req.url);
+    const service = url.searchParams.get("service");
+    if (service !== env().BERTH_REGISTRY_SERVICE) throw new AppError("BAD_REQUEST", `unknown service "${service ?? ""}"`);
+    const creds = parseBasic(req.headers.get("authorization"));
+    const who = creds ? await authenticateBasic(deps, creds) : null;
+    const { grants, ...body } = await issueRegistryToken(deps.db, deps.registryKeys(), { service, who, scopes: url.searchParams.getAll("scope") });
+    deps.log.debug({ user: who?.username ?? "anonymous", grants }, "registry token issued");
+    return Response.json(body, { headers: { "cache-control": "no-store" } });
+  } catch (err) {
+    if (!isAppError(err)) deps.log.error({ err }, "registry token endpoint failed");
+    const e = isAppError(err) ? err : new AppError("INTERNAL", "internal error");
+    const headers: Record<string, string> = { "cache-control": "no-store" };
+    if (e.status === 401) headers["www-authenticate"] = 'Basic realm="berth"';
+    // The shape the docker CLI prints: `errors[].message`.
+    return Response.json({ errors: [{ code: e.code, message: e.message }] }, { status: e.status, headers });
+  }
+}

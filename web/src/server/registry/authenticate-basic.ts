@@ -1,0 +1,41 @@
+// Basic credentials as `docker login`, skopeo and git send them: a username (or email) with
+// either the account password or a personal access token.
+import { AppError, type Scope, tokenFormat } from "@berth/core";
+import type { Db } from "@berth/db";
+import type { Redis } from "ioredis";
+import type { Auth } from "../auth/auth.ts";
+import { consume, LIMITS, refuseIfExhausted } from "../limits/rate-limit.ts";
+import { verifyToken } from "../tokens/verify-token.ts";
+
+export type Principal = { userId: string; username: string | null; role: string; scopes: Scope[] | null };
+
+export function parseBasic(header: string | null): { username: string; password: string } | null {
+  if (!header?.toLowerCase().startsWith("basic ")) return null;
+  const decoded = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
+  const i = decoded.indexOf(":");
+  if (i <= 0) throw new AppError("UNAUTHENTICATED", "malformed Basic credentials");
+  return { username: decoded.slice(0, i), password: decoded.slice(i + 1) };
+}
+
+export async function authenticateBasic(deps: { db: Db; auth: Auth; redis: Redis }, creds: { username: string; password: string }): Promise<Principal> {
+  const login = creds.username.toLowerCase();
+  const user = await deps.db.user.findFirst({ where: { OR: [{ email: login }, { username: login }] } });
+  const limit = LIMITS.signInFailuresPerAccount(user?.email ?? login);
+  await refuseIfExhausted(deps.redis, limit, "too many failed logins for this account; try again in 10 minutes");
+  const fail = async (message: string): Promise<never> => {
+    await consume(deps.redis, limit, "failed logins").catch(() => {});
+    throw new AppError("UNAUTHENTICATED", message);
+  };
+  if (!user) return fail("incorrect username or password");
+
+  if (creds.password.startsWith("berth_pat_")) {
+    if (!tokenFormat.test(creds.password)) return fail("malformed access token");
+    const token = await verifyToken(deps.db, creds.password).catch((e: Error) => fail(e.message));
+    if (token.userId !== user.id) return fail("this access token belongs to another user");
+    return { userId: user.id, username: user.username, role: user.role, scopes: token.scopes };
+  }
+  const account = await deps.db.account.findFirst({ where: { userId: user.id, providerId: "credential" } });
+  const ctx = await deps.auth.$context;
+  if (!account?.password || !(await ctx.password.verify({ hash: account.password, password: creds.password }))) return fail("incorrect username or password");
+  return { userId: user.id, username: user.username, role: user.role, scopes: null };
+}
