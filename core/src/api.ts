@@ -50,6 +50,29 @@ export const auditEvent = z.object({
   data: z.unknown().optional(),
   createdAt: isoDate,
 });
+export const imageTag = z.object({
+  name: z.string(),
+  digest: z.string(),
+  sizeBytes: z.number(),
+  os: z.string().nullable(),
+  architecture: z.string().nullable(),
+  pushedAt: isoDate,
+  pushedBy: z.string().nullable(),
+  lastPulledAt: isoDate.nullable(),
+  pullCount: z.number().int(),
+});
+export const repository = z.object({
+  name: z.string(),
+  /** `<team>/<name>`: the path in the registry. */
+  fullName: z.string(),
+  description: z.string(),
+  public: z.boolean(),
+  pullCount: z.number().int(),
+  tagCount: z.number().int(),
+  updatedAt: isoDate,
+});
+export const repositoryDetail = repository.extend({ pullCommand: z.string(), tags: z.array(imageTag) });
+export const layer = z.object({ digest: z.string(), size: z.number(), createdBy: z.string().nullable() });
 export const errorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() }),
 });
@@ -270,6 +293,28 @@ export const ROUTES = {
     response: z.object({ signupOpen: z.boolean() }),
   }),
 
+  listRepositories: route({ method: "GET", path: "/api/v1/teams/{team}/repositories", summary: "The team's image repositories", access: { kind: "team", permission: "images.pull" }, status: 200, response: z.object({ repositories: z.array(repository) }) }),
+  getRepository: route({ method: "GET", path: "/api/v1/teams/{team}/repositories/{repo}", summary: "A repository with its tags", access: { kind: "team", permission: "images.pull" }, status: 200, response: repositoryDetail }),
+  updateRepository: route({
+    method: "PATCH",
+    path: "/api/v1/teams/{team}/repositories/{repo}",
+    summary: "Change a repository's description or visibility",
+    access: { kind: "team", permission: "images.visibility" },
+    status: 200,
+    body: strict({ description: z.string().max(2000).optional(), public: z.boolean().optional() }),
+    response: repository,
+  }),
+  getTag: route({ method: "GET", path: "/api/v1/teams/{team}/repositories/{repo}/tags/{tag}", summary: "A tag with its layers and the commands that made them", access: { kind: "team", permission: "images.pull" }, status: 200, response: imageTag.extend({ layers: z.array(layer) }) }),
+  deleteTag: route({ method: "DELETE", path: "/api/v1/teams/{team}/repositories/{repo}/tags/{tag}", summary: "Delete a tag (other tags of the same image stay)", access: { kind: "team", permission: "images.delete" }, status: 204 }),
+  explore: route({
+    method: "GET",
+    path: "/api/v1/explore",
+    summary: "Search public repositories across the instance",
+    access: { kind: "public" },
+    status: 200,
+    query: strict({ q: z.string().max(100).default("") }),
+    response: z.object({ repositories: z.array(repository) }),
+  }),
   listHosts: route({
     method: "GET",
     path: "/api/v1/hosts",

@@ -8,6 +8,14 @@ import { ROUTES, type RouteName } from "@berth/core";
 import { io } from "socket.io-client";
 import { type CallOptions, call, rand, signInAs, signUp, type TestUser, teamWith } from "./api.ts";
 import { signIn, stack } from "./config.ts";
+import { pushImage } from "./registry.ts";
+
+/** A repository with tag v1 in the team, pushed through the real registry by the owner. */
+async function seedRepository(teamSlug: string): Promise<string> {
+  const repo = `r-${rand()}`;
+  await pushImage({ user: users.owner, image: `${teamSlug}/${repo}:v1` });
+  return repo;
+}
 
 const ACTORS = ["owner", "admin", "developer", "viewer", "outsider", "anonymous"] as const;
 type Actor = (typeof ACTORS)[number];
@@ -89,6 +97,12 @@ const MATRIX: Record<RouteName, Case> = {
     expect: { owner: 403, admin: 403, developer: 403, viewer: 403, outsider: 403, anonymous: 401 },
     prepare: async () => ({ body: { signupOpen: true } }),
   },
+  listRepositories: { expect: byRole(200, 200, 200, 200) },
+  getRepository: { expect: byRole(200, 200, 200, 200), prepare: async () => ({ params: { repo: await seedRepository(team) } }) },
+  updateRepository: { expect: byRole(200, 200, 403, 403), prepare: async () => ({ params: { repo: await seedRepository(team) }, body: { description: "matrix" } }) },
+  getTag: { expect: byRole(200, 200, 200, 200), prepare: async () => ({ params: { repo: await seedRepository(team), tag: "v1" } }) },
+  deleteTag: { expect: byRole(204, 204, 403, 403), prepare: async () => ({ params: { repo: await seedRepository(team), tag: "v1" } }) },
+  explore: { expect: { owner: 200, admin: 200, developer: 200, viewer: 200, outsider: 200, anonymous: 200 } },
   listHosts: { expect: all(200) },
   openapi: { expect: { owner: 200, admin: 200, developer: 200, viewer: 200, outsider: 200, anonymous: 200 } },
   // Last: signing out everywhere ends every session of the actor, the ones above included.
