@@ -99,7 +99,10 @@ const MATRIX: Record<RouteName, Case> = {
   },
   listRepositories: { expect: byRole(200, 200, 200, 200) },
   getRepository: { expect: byRole(200, 200, 200, 200), prepare: async () => ({ params: { repo: await seedRepository(team) } }) },
-  updateRepository: { expect: byRole(200, 200, 403, 403), prepare: async () => ({ params: { repo: await seedRepository(team) }, body: { description: "matrix" } }) },
+  updateRepository: {
+    expect: byRole(200, 200, 403, 403),
+    prepare: async () => ({ params: { repo: await seedRepository(team) }, body: { description: "matrix" } }),
+  },
   getTag: { expect: byRole(200, 200, 200, 200), prepare: async () => ({ params: { repo: await seedRepository(team), tag: "v1" } }) },
   deleteTag: { expect: byRole(204, 204, 403, 403), prepare: async () => ({ params: { repo: await seedRepository(team), tag: "v1" } }) },
   explore: { expect: { owner: 200, admin: 200, developer: 200, viewer: 200, outsider: 200, anonymous: 200 } },

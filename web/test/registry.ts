@@ -30,7 +30,14 @@ export const skopeo = (args: string[]) => exec("skopeo", args);
 
 /** Copies the base image to `image` (`team/repo:tag`) as `creds` ("user:password"), or anonymously. */
 export function skopeoCopy(image: string, creds?: string): Promise<Result> {
-  return skopeo(["copy", "--src-tls-verify=false", "--dest-tls-verify=false", ...(creds ? ["--dest-creds", creds] : ["--dest-no-creds"]), `docker://${BASE_IMAGE}`, `docker://${registryHost}/${image}`]);
+  return skopeo([
+    "copy",
+    "--src-tls-verify=false",
+    "--dest-tls-verify=false",
+    ...(creds ? ["--dest-creds", creds] : ["--dest-no-creds"]),
+    `docker://${BASE_IMAGE}`,
+    `docker://${registryHost}/${image}`,
+  ]);
 }
 
 export async function tagRow(fullName: string, tag: string): Promise<{ digest: string; sizeBytes: string; pullCount: number } | undefined> {

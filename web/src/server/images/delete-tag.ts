@@ -26,5 +26,12 @@ export async function deleteTag(deps: { db: Db; registry: RegistryClient }, call
     for (const other of siblings) await deps.registry.putManifest(fullName, other, manifest.mediaType, manifest.raw);
   }
   await deps.db.imageTag.delete({ where: { id: tag.id } });
-  await recordAudit(deps.db, { action: "image.tag_deleted", actorId: caller.user.id, teamId: team.id, target: `${fullName}:${tagName}`, ipAddress: caller.ip, data: { digest: tag.digest, kept: siblings } });
+  await recordAudit(deps.db, {
+    action: "image.tag_deleted",
+    actorId: caller.user.id,
+    teamId: team.id,
+    target: `${fullName}:${tagName}`,
+    ipAddress: caller.ip,
+    data: { digest: tag.digest, kept: siblings },
+  });
 }

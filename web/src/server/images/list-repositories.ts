@@ -9,7 +9,12 @@ export async function listRepositories(db: Db, team: { id: string; slug: string 
 /** Public repositories of every team whose name matches `q`. */
 export async function explorePublic(db: Db, q: string) {
   const rows = await db.imageRepository.findMany({
-    where: { public: true, ...(q ? { OR: [{ name: { contains: q, mode: "insensitive" } }, { description: { contains: q, mode: "insensitive" } }, { team: { slug: { contains: q } } }] } : {}) },
+    where: {
+      public: true,
+      ...(q
+        ? { OR: [{ name: { contains: q, mode: "insensitive" } }, { description: { contains: q, mode: "insensitive" } }, { team: { slug: { contains: q } } }] }
+        : {}),
+    },
     orderBy: [{ pullCount: "desc" }, { name: "asc" }],
     take: 100,
     include: { _count: { select: { tags: true } }, team: { select: { slug: true } } },

@@ -3,7 +3,15 @@ import type { ImageRepository, ImageTag } from "@berth/db";
 import type { z } from "zod";
 
 export function repositoryView(r: ImageRepository & { tagCount: number }, teamSlug: string): z.infer<typeof repository> {
-  return { name: r.name, fullName: `${teamSlug}/${r.name}`, description: r.description, public: r.public, pullCount: r.pullCount, tagCount: r.tagCount, updatedAt: r.updatedAt.toISOString() };
+  return {
+    name: r.name,
+    fullName: `${teamSlug}/${r.name}`,
+    description: r.description,
+    public: r.public,
+    pullCount: r.pullCount,
+    tagCount: r.tagCount,
+    updatedAt: r.updatedAt.toISOString(),
+  };
 }
 
 export function tagView(t: ImageTag): z.infer<typeof imageTag> {

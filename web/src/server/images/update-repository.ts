@@ -9,7 +9,13 @@ export async function updateRepository(db: Db, caller: Caller, team: TeamContext
   const repo = await findRepository(db, team.id, name);
   const updated = await db.imageRepository.update({ where: { id: repo.id }, data: input });
   if (input.public !== undefined && input.public !== repo.public) {
-    await recordAudit(db, { action: input.public ? "repository.made_public" : "repository.made_private", actorId: caller.user.id, teamId: team.id, target: `${team.slug}/${name}`, ipAddress: caller.ip });
+    await recordAudit(db, {
+      action: input.public ? "repository.made_public" : "repository.made_private",
+      actorId: caller.user.id,
+      teamId: team.id,
+      target: `${team.slug}/${name}`,
+      ipAddress: caller.ip,
+    });
   }
   return repositoryView({ ...updated, tagCount: repo.tags.length }, team.slug);
 }

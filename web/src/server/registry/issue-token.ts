@@ -29,8 +29,10 @@ export async function issueRegistryToken(
   return { token, access_token: token, expires_in: TOKEN_TTL_SECONDS, issued_at: new Date(now * 1000).toISOString(), grants };
 }
 
+export const INTERNAL_SUBJECT = "berth-internal";
+
 /** A token Berth's own processes use to read or delete from the registry. */
 export function internalRegistryToken(keys: TokenKeys, service: string, access: Grant[]): string {
   const now = Math.floor(Date.now() / 1000);
-  return signJwt(keys, { iss: "berth", sub: "berth-internal", aud: service, exp: now + 60, nbf: now - 10, iat: now, jti: randomUUID(), access });
+  return signJwt(keys, { iss: "berth", sub: INTERNAL_SUBJECT, aud: service, exp: now + 60, nbf: now - 10, iat: now, jti: randomUUID(), access });
 }

@@ -5,6 +5,7 @@ import type { Db } from "@berth/db";
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import { describeImage } from "./describe-image.ts";
+import { INTERNAL_SUBJECT } from "./issue-token.ts";
 import { MANIFEST_TYPES, type RegistryClient } from "./registry-client.ts";
 
 export const registryEnvelope = z.object({
@@ -54,8 +55,9 @@ export async function recordEvents(
     if (e.action === "push" && isManifest(e) && e.target.tag && e.target.digest) {
       await upsertTag(deps, team.id, e.target.repository, name, e.target.tag, e.target.digest, e.actor?.name ?? null, new Date(e.timestamp));
       handled++;
-    } else if (e.action === "pull" && isManifest(e) && e.request?.method === "GET") {
-      // Only a GET of a manifest is a pull; HEADs are clients checking for updates.
+    } else if (e.action === "pull" && isManifest(e) && e.request?.method === "GET" && e.actor?.name !== INTERNAL_SUBJECT) {
+      // Only a GET of a manifest is a pull; HEADs are clients checking for updates, and
+      // Berth's own reads (sizes, layers) are not pulls.
       const repo = await deps.db.imageRepository.findUnique({ where: { teamId_name: { teamId: team.id, name } } });
       if (repo) {
         await deps.db.imageRepository.update({ where: { id: repo.id }, data: { pullCount: { increment: 1 } } });
