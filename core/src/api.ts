@@ -293,8 +293,22 @@ export const ROUTES = {
     response: z.object({ signupOpen: z.boolean() }),
   }),
 
-  listRepositories: route({ method: "GET", path: "/api/v1/teams/{team}/repositories", summary: "The team's image repositories", access: { kind: "team", permission: "images.pull" }, status: 200, response: z.object({ repositories: z.array(repository) }) }),
-  getRepository: route({ method: "GET", path: "/api/v1/teams/{team}/repositories/{repo}", summary: "A repository with its tags", access: { kind: "team", permission: "images.pull" }, status: 200, response: repositoryDetail }),
+  listRepositories: route({
+    method: "GET",
+    path: "/api/v1/teams/{team}/repositories",
+    summary: "The team's image repositories",
+    access: { kind: "team", permission: "images.pull" },
+    status: 200,
+    response: z.object({ repositories: z.array(repository) }),
+  }),
+  getRepository: route({
+    method: "GET",
+    path: "/api/v1/teams/{team}/repositories/{repo}",
+    summary: "A repository with its tags",
+    access: { kind: "team", permission: "images.pull" },
+    status: 200,
+    response: repositoryDetail,
+  }),
   updateRepository: route({
     method: "PATCH",
     path: "/api/v1/teams/{team}/repositories/{repo}",
@@ -304,8 +318,21 @@ export const ROUTES = {
     body: strict({ description: z.string().max(2000).optional(), public: z.boolean().optional() }),
     response: repository,
   }),
-  getTag: route({ method: "GET", path: "/api/v1/teams/{team}/repositories/{repo}/tags/{tag}", summary: "A tag with its layers and the commands that made them", access: { kind: "team", permission: "images.pull" }, status: 200, response: imageTag.extend({ layers: z.array(layer) }) }),
-  deleteTag: route({ method: "DELETE", path: "/api/v1/teams/{team}/repositories/{repo}/tags/{tag}", summary: "Delete a tag (other tags of the same image stay)", access: { kind: "team", permission: "images.delete" }, status: 204 }),
+  getTag: route({
+    method: "GET",
+    path: "/api/v1/teams/{team}/repositories/{repo}/tags/{tag}",
+    summary: "A tag with its layers and the commands that made them",
+    access: { kind: "team", permission: "images.pull" },
+    status: 200,
+    response: imageTag.extend({ layers: z.array(layer) }),
+  }),
+  deleteTag: route({
+    method: "DELETE",
+    path: "/api/v1/teams/{team}/repositories/{repo}/tags/{tag}",
+    summary: "Delete a tag (other tags of the same image stay)",
+    access: { kind: "team", permission: "images.delete" },
+    status: 204,
+  }),
   explore: route({
     method: "GET",
     path: "/api/v1/explore",

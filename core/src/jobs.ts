@@ -26,12 +26,30 @@ export const hostFacts = z.object({
 });
 export type HostFacts = z.infer<typeof hostFacts>;
 
+/** One event of the registry's notification envelope (distribution's events.v1 format). */
+export const registryEvent = z.object({
+  id: z.string().min(1).max(128),
+  timestamp: z.string(),
+  action: z.enum(["push", "pull", "delete", "mount"]),
+  target: z
+    .object({ mediaType: z.string().optional(), digest: z.string().optional(), repository: z.string().min(1).max(255), tag: z.string().max(128).optional() })
+    .passthrough(),
+  request: z.object({ method: z.string().optional() }).passthrough().optional(),
+  actor: z.object({ name: z.string().optional() }).passthrough().optional(),
+});
+export type RegistryEvent = z.infer<typeof registryEvent>;
+export const registryEnvelope = z.object({ events: z.array(registryEvent).max(1000) });
+
 export const JOBS = {
   hostHeartbeat: defineJob({
     name: "host.heartbeat",
     queue: QUEUES.control,
     schema: z.object({ version: z.literal(1), host: hostFacts, sentAt: z.string().datetime() }),
   }),
+  /** One registry event; the job id is the event id, so a re-delivered event collapses. */
+  registryEvent: defineJob({ name: "registry.event", queue: QUEUES.registry, schema: z.object({ version: z.literal(1), event: registryEvent }) }),
+  /** Repairs the image tables from the registry itself (events are lost if it restarts). */
+  registryReconcile: defineJob({ name: "registry.reconcile", queue: QUEUES.registry, schema: z.object({ version: z.literal(1) }) }),
 } as const;
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS]["name"];

@@ -7,6 +7,8 @@ export const QUEUES = {
   control: "control",
   /** web/git -> worker: image builds. */
   builds: "builds",
+  /** web -> worker: registry notifications; worker's own schedule: reconciliation. */
+  registry: "registry",
   /** web -> worker: deploy orchestration, serialised per app. */
   deploys: "deploys",
 } as const;

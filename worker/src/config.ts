@@ -5,6 +5,12 @@ import { z } from "zod";
 const schema = z.object({
   DATABASE_URL: databaseUrl,
   REDIS_URL: redisUrl,
+  BERTH_REGISTRY_PORT: z.coerce.number().int().default(5000),
+  BERTH_REGISTRY_SERVICE: z.string().default("berth-registry"),
+  BERTH_REGISTRY_TOKEN_KEY: z.string().default("./.berth/registry/token.key"),
+  BERTH_REGISTRY_TOKEN_CERT: z.string().default("./.berth/registry/token.crt"),
+  /** How often the image tables are reconciled with the registry. */
+  BERTH_RECONCILE_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
   BERTH_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   LOG_LEVEL: logLevel,
 });

@@ -1,8 +1,11 @@
-// worker: BullMQ processors for the control plane (host registry now; builds and deploys next).
-import { QUEUE_PREFIX, QUEUES } from "@berth/core";
+// worker: BullMQ processors for the control plane: host registry, registry notifications and
+// reconciliation (builds and deploys next).
+import { JOBS, QUEUE_PREFIX, QUEUES } from "@berth/core";
 import { createLogger } from "@berth/core/logger";
+import { createRegistryClient } from "@berth/core/registry/registry-client";
+import { loadTokenKeys, type TokenKeys } from "@berth/core/registry/token-keys";
 import { createDb } from "@berth/db";
-import { Worker } from "bullmq";
+import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { loadConfig } from "./config.ts";
 import { dispatch } from "./jobs/dispatch.ts";
@@ -12,23 +15,42 @@ const log = createLogger({ process: "worker", level: config.LOG_LEVEL });
 const db = createDb(config.DATABASE_URL);
 const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const publisher = new Redis(config.REDIS_URL);
+let keys: TokenKeys | undefined;
+const registry = createRegistryClient({
+  baseUrl: `http://127.0.0.1:${config.BERTH_REGISTRY_PORT}`,
+  service: config.BERTH_REGISTRY_SERVICE,
+  keys: () => {
+    keys ??= loadTokenKeys(config.BERTH_REGISTRY_TOKEN_KEY, config.BERTH_REGISTRY_TOKEN_CERT);
+    return keys;
+  },
+});
 
-const workers = [QUEUES.control].map((queue) => {
+const queues = [QUEUES.control, QUEUES.registry];
+const workers = queues.map((queue) => {
   const jobLog = log.child({ component: "jobs", queue });
-  const w = new Worker(queue, (job) => dispatch(job, { db, publisher, log: jobLog.child({ job: job.name, jobId: job.id }) }), {
+  const w = new Worker(queue, (job) => dispatch(job, { db, publisher, registry, log: jobLog.child({ job: job.name, jobId: job.id }) }), {
     connection,
     prefix: QUEUE_PREFIX,
     concurrency: config.BERTH_WORKER_CONCURRENCY,
   });
-  w.on("failed", (job, err) => jobLog.error({ job: job?.name, jobId: job?.id, err: err.message }, "job failed"));
+  w.on("failed", (job, err) => jobLog.error({ job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, "job failed"));
   w.on("error", (err) => jobLog.error({ err }, "worker error"));
   return w;
 });
-log.info({ queues: [QUEUES.control] }, "worker started");
+
+// Reconcile now and on a schedule; the scheduler id makes this idempotent across restarts.
+const registryQueue = new Queue(QUEUES.registry, { connection, prefix: QUEUE_PREFIX });
+await registryQueue.upsertJobScheduler(
+  "registry-reconcile",
+  { every: config.BERTH_RECONCILE_MINUTES * 60_000, immediately: true },
+  { name: JOBS.registryReconcile.name, data: { version: 1 }, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+);
+log.info({ queues }, "worker started");
 
 const shutdown = async (signal: string) => {
   log.info({ signal }, "shutting down");
   await Promise.all(workers.map((w) => w.close()));
+  await registryQueue.close();
   await db.$disconnect();
   connection.disconnect();
   publisher.disconnect();

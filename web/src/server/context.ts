@@ -1,12 +1,12 @@
 // Process-wide singletons for web. The custom server (server.ts) and Next's bundled route
 // handlers load this module separately, so instances live on globalThis: one pool, one auth.
 import { createLogger, type Logger } from "@berth/core/logger";
+import { createRegistryClient, type RegistryClient } from "@berth/core/registry/registry-client";
+import { loadTokenKeys, type TokenKeys } from "@berth/core/registry/token-keys";
 import { createDb, type Db } from "@berth/db";
 import { Redis } from "ioredis";
 import { env } from "../env.ts";
 import { type Auth, createAuth } from "./auth/auth.ts";
-import { createRegistryClient, type RegistryClient } from "./registry/registry-client.ts";
-import { loadTokenKeys, type TokenKeys } from "./registry/token-keys.ts";
 
 type Context = { db: Db; redis: Redis; auth: Auth; log: Logger; registryKeys: () => TokenKeys; registry: RegistryClient };
 const KEY = Symbol.for("berth.web.context");

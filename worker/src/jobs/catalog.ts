@@ -3,11 +3,15 @@
 import { JOBS, type JobPayload } from "@berth/core";
 import type { JobContext } from "./context.ts";
 import { hostHeartbeat } from "./host-heartbeat.ts";
+import { registryEvent } from "./registry-events.ts";
+import { registryReconcile } from "./registry-reconcile.ts";
 
 type Catalog = { [K in keyof typeof JOBS]: (payload: JobPayload<K>, ctx: JobContext) => Promise<void> };
 
 export const catalog: Catalog = {
   hostHeartbeat,
+  registryEvent,
+  registryReconcile,
 };
 
 /** Job name -> definition key, for dispatch. */

@@ -1,6 +1,7 @@
 // What every job handler gets besides its payload.
 
 import type { Logger } from "@berth/core/logger";
+import type { RegistryClient } from "@berth/core/registry/registry-client";
 import type { Db } from "@berth/db";
 import type { Redis } from "ioredis";
 
@@ -9,4 +10,5 @@ export type JobContext = {
   /** Publishes events for web to fan out to sockets. */
   publisher: Redis;
   log: Logger;
+  registry: RegistryClient;
 };

@@ -1,11 +1,11 @@
 // Deleting a tag. Distribution 2.8 deletes manifests by digest, which drops every tag that
 // points at it; the other tags are put back by re-uploading the same manifest bytes.
 import { AppError } from "@berth/core";
+import type { RegistryClient } from "@berth/core/registry/registry-client";
 import type { Db } from "@berth/db";
 import { recordAudit } from "../audit/record-audit.ts";
 import type { TeamContext } from "../auth/authorize.ts";
 import type { Caller } from "../auth/caller.ts";
-import type { RegistryClient } from "../registry/registry-client.ts";
 import { findRepository } from "./get-repository.ts";
 
 export async function deleteTag(deps: { db: Db; registry: RegistryClient }, caller: Caller, team: TeamContext, name: string, tagName: string): Promise<void> {

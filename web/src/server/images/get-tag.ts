@@ -1,7 +1,7 @@
 import { AppError } from "@berth/core";
+import { describeImage } from "@berth/core/registry/describe-image";
+import type { RegistryClient } from "@berth/core/registry/registry-client";
 import type { Db } from "@berth/db";
-import { describeImage } from "../registry/describe-image.ts";
-import type { RegistryClient } from "../registry/registry-client.ts";
 import { findRepository } from "./get-repository.ts";
 import { tagView } from "./repository-view.ts";
 

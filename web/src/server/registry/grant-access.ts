@@ -2,11 +2,10 @@
 // what their team role allows and what their token's scopes cover. Missing rights shrink
 // the grant; they are not an error (the registry then answers "denied").
 import { PERMISSION_SCOPE, type Permission, type Role, roleHas, scopesCover } from "@berth/core";
+import type { Grant } from "@berth/core/registry/grant";
 import type { Db } from "@berth/db";
 import type { Principal } from "./authenticate-basic.ts";
 import type { RequestedScope } from "./parse-scope.ts";
-
-export type Grant = { type: string; name: string; actions: string[] };
 
 /** Base images live here: everyone pulls, instance admins push. */
 export const SYSTEM_NAMESPACE = "berth";

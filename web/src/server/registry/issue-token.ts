@@ -1,11 +1,12 @@
 // The Docker registry token endpoint's work: who asks, for what, and the signed answer.
 import { randomUUID } from "node:crypto";
+import type { Grant } from "@berth/core/registry/grant";
+import { signJwt } from "@berth/core/registry/sign-jwt";
+import type { TokenKeys } from "@berth/core/registry/token-keys";
 import type { Db } from "@berth/db";
 import type { Principal } from "./authenticate-basic.ts";
-import { type Grant, grantAccess } from "./grant-access.ts";
+import { grantAccess } from "./grant-access.ts";
 import { parseScopes } from "./parse-scope.ts";
-import { signJwt } from "./sign-jwt.ts";
-import type { TokenKeys } from "./token-keys.ts";
 
 export const TOKEN_TTL_SECONDS = 300;
 
@@ -27,12 +28,4 @@ export async function issueRegistryToken(
     access: grants,
   });
   return { token, access_token: token, expires_in: TOKEN_TTL_SECONDS, issued_at: new Date(now * 1000).toISOString(), grants };
-}
-
-export const INTERNAL_SUBJECT = "berth-internal";
-
-/** A token Berth's own processes use to read or delete from the registry. */
-export function internalRegistryToken(keys: TokenKeys, service: string, access: Grant[]): string {
-  const now = Math.floor(Date.now() / 1000);
-  return signJwt(keys, { iss: "berth", sub: INTERNAL_SUBJECT, aud: service, exp: now + 60, nbf: now - 10, iat: now, jti: randomUUID(), access });
 }

@@ -1,11 +1,13 @@
 // Registry notifications (distribution's `notifications.endpoints`): authenticated by a shared
-// secret header; the body is `application/vnd.docker.distribution.events.v1+json`.
+// secret header; the body is `application/vnd.docker.distribution.events.v1+json`. Each event
+// becomes a job for the worker (which owns the image tables), keyed by the event id so a
+// re-delivered event collapses into the first.
 import { timingSafeEqual } from "node:crypto";
-import { AppError } from "@berth/core";
+import { AppError, JOBS, registryEnvelope } from "@berth/core";
 import { env } from "@/env";
 import { errorResponse } from "@/server/api/handle";
 import { ctx } from "@/server/context";
-import { recordEvents, registryEnvelope } from "@/server/registry/record-events";
+import { queue } from "@/server/queues";
 
 export const dynamic = "force-dynamic";
 
@@ -20,6 +22,7 @@ function authorized(header: string | null): boolean {
 export async function POST(req: Request): Promise<Response> {
   try {
     if (!authorized(req.headers.get("authorization"))) throw new AppError("UNAUTHENTICATED", "bad notification secret");
+    if (Number(req.headers.get("content-length") ?? 0) > MAX_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "notification body too large");
     const raw = await req.text();
     if (raw.length > MAX_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "notification body too large");
     let json: unknown;
@@ -30,11 +33,23 @@ export async function POST(req: Request): Promise<Response> {
     }
     const parsed = registryEnvelope.safeParse(json);
     if (!parsed.success) throw new AppError("BAD_REQUEST", `not a registry event envelope: ${parsed.error.issues[0]?.message ?? ""}`);
-    const { db, redis, registry, log } = ctx();
-    const result = await recordEvents({ db, redis, registry }, parsed.data.events);
-    log.debug(result, "registry events");
-    return Response.json(result);
+    const q = queue(JOBS.registryEvent.queue);
+    await q.addBulk(
+      parsed.data.events.map((event) => ({
+        name: JOBS.registryEvent.name,
+        data: { version: 1 as const, event },
+        opts: {
+          jobId: `regevent-${event.id.replace(/[^A-Za-z0-9-]/g, "_")}`,
+          attempts: 5,
+          backoff: { type: "exponential", delay: 500 },
+          removeOnComplete: { age: 86_400 },
+          removeOnFail: { age: 7 * 86_400 },
+        },
+      })),
+    );
+    return Response.json({ queued: parsed.data.events.length });
   } catch (err) {
+    if (!(err instanceof AppError)) ctx().log.error({ err }, "registry notification failed");
     return errorResponse(err);
   }
 }

@@ -1,8 +1,10 @@
 // Berth's own reads and deletes against the registry's HTTP API, with short-lived internal
 // tokens. Accept headers always list every manifest type: distribution 2.8 otherwise
 // rewrites schema2 manifests (and their digests) into schema1.
-import { AppError } from "@berth/core";
-import { internalRegistryToken } from "./issue-token.ts";
+import { randomUUID } from "node:crypto";
+import { AppError } from "../errors.ts";
+import type { Grant } from "./grant.ts";
+import { signJwt } from "./sign-jwt.ts";
 import type { TokenKeys } from "./token-keys.ts";
 
 export const MANIFEST_TYPES = [
@@ -11,6 +13,15 @@ export const MANIFEST_TYPES = [
   "application/vnd.oci.image.manifest.v1+json",
   "application/vnd.docker.distribution.manifest.v2+json",
 ];
+/** The subject of tokens Berth's own processes use; their reads are not counted as pulls. */
+export const INTERNAL_SUBJECT = "berth-internal";
+
+/** A token Berth's own processes use to read or delete from the registry. */
+export function internalRegistryToken(keys: TokenKeys, service: string, access: Grant[]): string {
+  const now = Math.floor(Date.now() / 1000);
+  return signJwt(keys, { iss: "berth", sub: INTERNAL_SUBJECT, aud: service, exp: now + 60, nbf: now - 10, iat: now, jti: randomUUID(), access });
+}
+
 export const INDEX_TYPES = new Set(MANIFEST_TYPES.slice(0, 2));
 
 export type RegistryClient = ReturnType<typeof createRegistryClient>;
