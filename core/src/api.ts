@@ -73,6 +73,18 @@ export const repository = z.object({
 });
 export const repositoryDetail = repository.extend({ pullCommand: z.string(), tags: z.array(imageTag) });
 export const layer = z.object({ digest: z.string(), size: z.number(), createdBy: z.string().nullable() });
+export const WEBHOOK_EVENTS = ["image.pushed"] as const;
+export const webhook = z.object({ id, url: z.string(), events: z.array(z.enum(WEBHOOK_EVENTS)), active: z.boolean(), createdAt: isoDate });
+export const webhookDelivery = z.object({
+  id,
+  event: z.string(),
+  status: z.enum(["pending", "delivered", "failed"]),
+  responseCode: z.number().int().nullable(),
+  error: z.string().nullable(),
+  attempts: z.number().int(),
+  createdAt: isoDate,
+  finishedAt: isoDate.nullable(),
+});
 export const errorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() }),
 });
@@ -341,6 +353,45 @@ export const ROUTES = {
     status: 200,
     query: strict({ q: z.string().max(100).default("") }),
     response: z.object({ repositories: z.array(repository) }),
+  }),
+  listWebhooks: route({
+    method: "GET",
+    path: "/api/v1/teams/{team}/webhooks",
+    summary: "The team's webhooks",
+    access: { kind: "team", permission: "webhooks.manage" },
+    status: 200,
+    response: z.object({ webhooks: z.array(webhook) }),
+  }),
+  createWebhook: route({
+    method: "POST",
+    path: "/api/v1/teams/{team}/webhooks",
+    summary: "Add a webhook; its signing secret is shown only in this response",
+    access: { kind: "team", permission: "webhooks.manage" },
+    status: 201,
+    body: strict({
+      url: z
+        .string()
+        .url()
+        .max(2000)
+        .refine((u) => /^https?:\/\//.test(u), "http or https only"),
+      events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).default(["image.pushed"]),
+    }),
+    response: z.object({ webhook, secret: z.string() }),
+  }),
+  deleteWebhook: route({
+    method: "DELETE",
+    path: "/api/v1/teams/{team}/webhooks/{id}",
+    summary: "Remove a webhook",
+    access: { kind: "team", permission: "webhooks.manage" },
+    status: 204,
+  }),
+  listDeliveries: route({
+    method: "GET",
+    path: "/api/v1/teams/{team}/webhooks/{id}/deliveries",
+    summary: "A webhook's recent deliveries with response codes",
+    access: { kind: "team", permission: "webhooks.manage" },
+    status: 200,
+    response: z.object({ deliveries: z.array(webhookDelivery) }),
   }),
   listHosts: route({
     method: "GET",

@@ -50,6 +50,8 @@ export const JOBS = {
   registryEvent: defineJob({ name: "registry.event", queue: QUEUES.registry, schema: z.object({ version: z.literal(1), event: registryEvent }) }),
   /** Repairs the image tables from the registry itself (events are lost if it restarts). */
   registryReconcile: defineJob({ name: "registry.reconcile", queue: QUEUES.registry, schema: z.object({ version: z.literal(1) }) }),
+  /** POST one webhook delivery; retried with backoff until it gets a 2xx. */
+  webhookDeliver: defineJob({ name: "webhook.deliver", queue: QUEUES.webhooks, schema: z.object({ version: z.literal(1), deliveryId: z.string().uuid() }) }),
 } as const;
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS]["name"];

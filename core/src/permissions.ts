@@ -8,7 +8,17 @@ export type Scope = (typeof SCOPES)[number];
 
 const VIEWER = ["team.read", "members.read", "apps.read", "images.pull", "logs.read"] as const;
 const DEVELOPER = [...VIEWER, "apps.write", "apps.deploy", "images.push", "containers.exec"] as const;
-const ADMIN = [...DEVELOPER, "team.update", "members.manage", "invitations.manage", "audit.read", "images.delete", "images.visibility", "apps.delete"] as const;
+const ADMIN = [
+  ...DEVELOPER,
+  "team.update",
+  "members.manage",
+  "invitations.manage",
+  "audit.read",
+  "images.delete",
+  "images.visibility",
+  "apps.delete",
+  "webhooks.manage",
+] as const;
 const OWNER = [...ADMIN, "team.delete", "owners.manage"] as const;
 
 export type Permission = (typeof OWNER)[number];
@@ -38,6 +48,7 @@ export const PERMISSION_SCOPE: Record<Permission, Scope> = {
   "images.delete": "registry:write",
   "images.visibility": "admin",
   "apps.delete": "admin",
+  "webhooks.manage": "admin",
   "team.delete": "admin",
   "owners.manage": "admin",
 };

@@ -9,6 +9,8 @@ export const QUEUES = {
   builds: "builds",
   /** web -> worker: registry notifications; worker's own schedule: reconciliation. */
   registry: "registry",
+  /** worker -> worker: outbound webhook deliveries. */
+  webhooks: "webhooks",
   /** web -> worker: deploy orchestration, serialised per app. */
   deploys: "deploys",
 } as const;

@@ -19,6 +19,8 @@ const schema = z.object({
   BERTH_REGISTRY_SERVICE: z.string().default("berth-registry"),
   /** Shared secret the registry sends with its notifications. */
   BERTH_REGISTRY_NOTIFY_SECRET: z.string().min(16),
+  /** 32 random bytes (base64) that encrypt secrets at rest. */
+  BERTH_ENCRYPTION_KEY: z.string().min(40),
   /** Heartbeats older than this mark a host (and its engine) as down. */
   BERTH_HOST_STALE_MS: z.coerce.number().int().min(1_000).default(20_000),
   /** Setup only (web/scripts/ensure-admin.ts): the first administrator. */

@@ -10,6 +10,11 @@ import { type CallOptions, call, rand, signInAs, signUp, type TestUser, teamWith
 import { signIn, stack } from "./config.ts";
 import { pushImage } from "./registry.ts";
 
+async function seedWebhook(): Promise<string> {
+  const res = await call("createWebhook", { cookie: users.owner.cookie, params: { team }, body: { url: "http://127.0.0.1:9/hook" } });
+  return res.body.webhook.id;
+}
+
 /** A repository with tag v1 in the team, pushed through the real registry by the owner. */
 async function seedRepository(teamSlug: string): Promise<string> {
   const repo = `r-${rand()}`;
@@ -106,6 +111,10 @@ const MATRIX: Record<RouteName, Case> = {
   getTag: { expect: byRole(200, 200, 200, 200), prepare: async () => ({ params: { repo: await seedRepository(team), tag: "v1" } }) },
   deleteTag: { expect: byRole(204, 204, 403, 403), prepare: async () => ({ params: { repo: await seedRepository(team), tag: "v1" } }) },
   explore: { expect: { owner: 200, admin: 200, developer: 200, viewer: 200, outsider: 200, anonymous: 200 } },
+  listWebhooks: { expect: byRole(200, 200, 403, 403) },
+  createWebhook: { expect: byRole(201, 201, 403, 403), prepare: async () => ({ body: { url: "http://127.0.0.1:9/hook" } }) },
+  deleteWebhook: { expect: byRole(204, 204, 403, 403), prepare: async () => ({ params: { id: await seedWebhook() } }) },
+  listDeliveries: { expect: byRole(200, 200, 403, 403), prepare: async () => ({ params: { id: await seedWebhook() } }) },
   listHosts: { expect: all(200) },
   openapi: { expect: { owner: 200, admin: 200, developer: 200, viewer: 200, outsider: 200, anonymous: 200 } },
   // Last: signing out everywhere ends every session of the actor, the ones above included.

@@ -11,6 +11,7 @@ const schema = z.object({
   BERTH_REGISTRY_TOKEN_CERT: z.string().default("./.berth/registry/token.crt"),
   /** How often the image tables are reconciled with the registry. */
   BERTH_RECONCILE_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
+  BERTH_ENCRYPTION_KEY: z.string().min(40),
   BERTH_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   LOG_LEVEL: logLevel,
 });

@@ -8,6 +8,7 @@ import { createDb } from "@berth/db";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { loadConfig } from "./config.ts";
+import type { JobContext } from "./jobs/context.ts";
 import { dispatch } from "./jobs/dispatch.ts";
 
 const config = loadConfig();
@@ -25,14 +26,30 @@ const registry = createRegistryClient({
   },
 });
 
-const queues = [QUEUES.control, QUEUES.registry];
+const producers = new Map<string, Queue>();
+const enqueue: JobContext["enqueue"] = async (key, payload, opts) => {
+  const def = JOBS[key];
+  let q = producers.get(def.queue);
+  if (!q) {
+    q = new Queue(def.queue, { connection, prefix: QUEUE_PREFIX });
+    producers.set(def.queue, q);
+  }
+  await q.add(def.name, def.schema.parse(payload), { removeOnComplete: { age: 86_400 }, removeOnFail: { age: 7 * 86_400 }, ...opts });
+};
+
+const queues = [QUEUES.control, QUEUES.registry, QUEUES.webhooks];
 const workers = queues.map((queue) => {
   const jobLog = log.child({ component: "jobs", queue });
-  const w = new Worker(queue, (job) => dispatch(job, { db, publisher, registry, log: jobLog.child({ job: job.name, jobId: job.id }) }), {
-    connection,
-    prefix: QUEUE_PREFIX,
-    concurrency: config.BERTH_WORKER_CONCURRENCY,
-  });
+  const w = new Worker(
+    queue,
+    (job) =>
+      dispatch(job, { db, publisher, registry, enqueue, encryptionKey: config.BERTH_ENCRYPTION_KEY, log: jobLog.child({ job: job.name, jobId: job.id }) }),
+    {
+      connection,
+      prefix: QUEUE_PREFIX,
+      concurrency: config.BERTH_WORKER_CONCURRENCY,
+    },
+  );
   w.on("failed", (job, err) => jobLog.error({ job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, "job failed"));
   w.on("error", (err) => jobLog.error({ err }, "worker error"));
   return w;
@@ -51,6 +68,7 @@ const shutdown = async (signal: string) => {
   log.info({ signal }, "shutting down");
   await Promise.all(workers.map((w) => w.close()));
   await registryQueue.close();
+  await Promise.all([...producers.values()].map((q) => q.close()));
   await db.$disconnect();
   connection.disconnect();
   publisher.disconnect();

@@ -5,6 +5,7 @@ import type { JobContext } from "./context.ts";
 import { hostHeartbeat } from "./host-heartbeat.ts";
 import { registryEvent } from "./registry-events.ts";
 import { registryReconcile } from "./registry-reconcile.ts";
+import { webhookDeliver } from "./webhook-deliver.ts";
 
 type Catalog = { [K in keyof typeof JOBS]: (payload: JobPayload<K>, ctx: JobContext) => Promise<void> };
 
@@ -12,6 +13,7 @@ export const catalog: Catalog = {
   hostHeartbeat,
   registryEvent,
   registryReconcile,
+  webhookDeliver,
 };
 
 /** Job name -> definition key, for dispatch. */

@@ -1,8 +1,10 @@
 // What every job handler gets besides its payload.
 
+import type { JOBS, JobPayload } from "@berth/core";
 import type { Logger } from "@berth/core/logger";
 import type { RegistryClient } from "@berth/core/registry/registry-client";
 import type { Db } from "@berth/db";
+import type { JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
 
 export type JobContext = {
@@ -11,4 +13,9 @@ export type JobContext = {
   publisher: Redis;
   log: Logger;
   registry: RegistryClient;
+  /** Enqueues a follow-up job (validated against its definition). */
+  enqueue: <K extends keyof typeof JOBS>(job: K, payload: JobPayload<K>, opts?: JobsOptions) => Promise<void>;
+  encryptionKey: string;
+  /** This run of the job: handlers that record failures need to know whether it is the last. */
+  attempt: { number: number; final: boolean };
 };

@@ -5,7 +5,8 @@ import { type Job, UnrecoverableError } from "bullmq";
 import { byName, catalog } from "./catalog.ts";
 import type { JobContext } from "./context.ts";
 
-export async function dispatch(job: Job, ctx: JobContext): Promise<void> {
+export async function dispatch(job: Job, base: Omit<JobContext, "attempt">): Promise<void> {
+  const ctx: JobContext = { ...base, attempt: { number: job.attemptsMade + 1, final: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) } };
   const key = byName.get(job.name);
   if (!key) throw new UnrecoverableError(`no handler for job "${job.name}"`);
   const parsed = JOBS[key].schema.safeParse(job.data);

@@ -5,6 +5,7 @@ import type { JobPayload, RegistryEvent } from "@berth/core";
 import { describeImage } from "@berth/core/registry/describe-image";
 import { INTERNAL_SUBJECT, MANIFEST_TYPES } from "@berth/core/registry/registry-client";
 import type { JobContext } from "./context.ts";
+import { notifyWebhooks } from "./notify-webhooks.ts";
 
 const isManifest = (e: RegistryEvent) => MANIFEST_TYPES.includes(e.target.mediaType ?? "");
 
@@ -24,6 +25,13 @@ export async function registryEvent(payload: JobPayload<"registryEvent">, ctx: J
       digest: e.target.digest,
       pushedBy: e.actor?.name ?? null,
       pushedAt: new Date(e.timestamp),
+    });
+    await notifyWebhooks(ctx, team.id, "image.pushed", {
+      repository: e.target.repository,
+      tag: e.target.tag,
+      digest: e.target.digest,
+      pushedBy: e.actor?.name ?? null,
+      pushedAt: e.timestamp,
     });
   } else if (e.action === "pull" && isManifest(e) && e.request?.method === "GET" && e.actor?.name !== INTERNAL_SUBJECT) {
     // Only a GET of a manifest is a pull: HEADs are clients checking for updates, and Berth's
