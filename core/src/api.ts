@@ -69,9 +69,10 @@ export const repository = z.object({
   public: z.boolean(),
   pullCount: z.number().int(),
   tagCount: z.number().int(),
+  stars: z.number().int(),
   updatedAt: isoDate,
 });
-export const repositoryDetail = repository.extend({ pullCommand: z.string(), tags: z.array(imageTag) });
+export const repositoryDetail = repository.extend({ pullCommand: z.string(), starred: z.boolean(), tags: z.array(imageTag) });
 export const layer = z.object({ digest: z.string(), size: z.number(), createdBy: z.string().nullable() });
 export const WEBHOOK_EVENTS = ["image.pushed"] as const;
 export const webhook = z.object({ id, url: z.string(), events: z.array(z.enum(WEBHOOK_EVENTS)), active: z.boolean(), createdAt: isoDate });
@@ -345,6 +346,30 @@ export const ROUTES = {
     access: { kind: "team", permission: "images.delete" },
     status: 204,
   }),
+  starRepository: route({
+    method: "POST",
+    path: "/api/v1/teams/{team}/repositories/{repo}/star",
+    summary: "Star a repository",
+    access: { kind: "team", permission: "images.pull" },
+    status: 200,
+    response: z.object({ starred: z.boolean(), stars: z.number().int() }),
+  }),
+  unstarRepository: route({
+    method: "DELETE",
+    path: "/api/v1/teams/{team}/repositories/{repo}/star",
+    summary: "Remove your star",
+    access: { kind: "team", permission: "images.pull" },
+    status: 200,
+    response: z.object({ starred: z.boolean(), stars: z.number().int() }),
+  }),
+  teamUsage: route({
+    method: "GET",
+    path: "/api/v1/teams/{team}/usage",
+    summary: "Registry storage the team's tags use (unique layers)",
+    access: { kind: "team", permission: "images.pull" },
+    status: 200,
+    response: z.object({ bytes: z.number(), repositories: z.number().int(), tags: z.number().int(), layers: z.number().int() }),
+  }),
   explore: route({
     method: "GET",
     path: "/api/v1/explore",
@@ -392,6 +417,14 @@ export const ROUTES = {
     access: { kind: "team", permission: "webhooks.manage" },
     status: 200,
     response: z.object({ deliveries: z.array(webhookDelivery) }),
+  }),
+  startRegistryGc: route({
+    method: "POST",
+    path: "/api/v1/admin/registry/gc",
+    summary: "Start registry garbage collection (pushes are refused while it runs)",
+    access: { kind: "admin" },
+    status: 202,
+    response: z.object({ jobId: z.string() }),
   }),
   listHosts: route({
     method: "GET",

@@ -50,6 +50,12 @@ export const JOBS = {
   registryEvent: defineJob({ name: "registry.event", queue: QUEUES.registry, schema: z.object({ version: z.literal(1), event: registryEvent }) }),
   /** Repairs the image tables from the registry itself (events are lost if it restarts). */
   registryReconcile: defineJob({ name: "registry.reconcile", queue: QUEUES.registry, schema: z.object({ version: z.literal(1) }) }),
+  /** Garbage collection behind a write freeze (see worker/src/jobs/registry-gc.ts). */
+  registryGc: defineJob({
+    name: "registry.gc",
+    queue: QUEUES.registry,
+    schema: z.object({ version: z.literal(1), drainMs: z.number().int().min(0).max(600_000).optional() }),
+  }),
   /** POST one webhook delivery; retried with backoff until it gets a 2xx. */
   webhookDeliver: defineJob({ name: "webhook.deliver", queue: QUEUES.webhooks, schema: z.object({ version: z.literal(1), deliveryId: z.string().uuid() }) }),
 } as const;

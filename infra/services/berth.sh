@@ -51,6 +51,7 @@ start web "$BERTH_WEB_PORT" web/.next/BUILD_ID web/server.ts -- \
 start worker - worker/src -- \
   DATABASE_URL="$DATABASE_URL" REDIS_URL="$REDIS_URL" BERTH_REGISTRY_PORT="$BERTH_REGISTRY_PORT" BERTH_REGISTRY_SERVICE="$BERTH_REGISTRY_SERVICE" \
   BERTH_REGISTRY_TOKEN_KEY="$BERTH_HOME/registry/token.key" BERTH_REGISTRY_TOKEN_CERT="$BERTH_HOME/registry/token.crt" BERTH_ENCRYPTION_KEY="$BERTH_ENCRYPTION_KEY" \
+  BERTH_REGISTRY_CONFIG="$BERTH_HOME/registry/config.yml" \
   -- worker/src/main.ts
 start runtime-host - runtime-host/src -- \
   REDIS_URL="$REDIS_URL" DOCKER_SOCKET="$DOCKER_SOCKET" ${BERTH_HOST_ID:+BERTH_HOST_ID="$BERTH_HOST_ID"} \

@@ -12,6 +12,15 @@ const schema = z.object({
   /** How often the image tables are reconciled with the registry. */
   BERTH_RECONCILE_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
   BERTH_ENCRYPTION_KEY: z.string().min(40),
+  BERTH_REGISTRY_CONFIG: z.string().default("./.berth/registry/config.yml"),
+  BERTH_REGISTRY_BIN: z.string().default("docker-registry"),
+  /** Hours between scheduled garbage collections. */
+  BERTH_REGISTRY_GC_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
   BERTH_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   LOG_LEVEL: logLevel,
 });

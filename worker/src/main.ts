@@ -43,7 +43,16 @@ const workers = queues.map((queue) => {
   const w = new Worker(
     queue,
     (job) =>
-      dispatch(job, { db, publisher, registry, enqueue, encryptionKey: config.BERTH_ENCRYPTION_KEY, log: jobLog.child({ job: job.name, jobId: job.id }) }),
+      dispatch(job, {
+        db,
+        publisher,
+        redis: publisher,
+        registry,
+        registryGc: { bin: config.BERTH_REGISTRY_BIN, config: config.BERTH_REGISTRY_CONFIG },
+        enqueue,
+        encryptionKey: config.BERTH_ENCRYPTION_KEY,
+        log: jobLog.child({ job: job.name, jobId: job.id }),
+      }),
     {
       connection,
       prefix: QUEUE_PREFIX,
@@ -61,6 +70,11 @@ await registryQueue.upsertJobScheduler(
   "registry-reconcile",
   { every: config.BERTH_RECONCILE_MINUTES * 60_000, immediately: true },
   { name: JOBS.registryReconcile.name, data: { version: 1 }, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+);
+await registryQueue.upsertJobScheduler(
+  "registry-gc",
+  { every: config.BERTH_REGISTRY_GC_HOURS * 3_600_000 },
+  { name: JOBS.registryGc.name, data: { version: 1 }, opts: { removeOnComplete: 100, removeOnFail: 100 } },
 );
 log.info({ queues }, "worker started");
 

@@ -4,6 +4,7 @@ import { JOBS, type JobPayload } from "@berth/core";
 import type { JobContext } from "./context.ts";
 import { hostHeartbeat } from "./host-heartbeat.ts";
 import { registryEvent } from "./registry-events.ts";
+import { registryGc } from "./registry-gc.ts";
 import { registryReconcile } from "./registry-reconcile.ts";
 import { webhookDeliver } from "./webhook-deliver.ts";
 
@@ -13,6 +14,7 @@ export const catalog: Catalog = {
   hostHeartbeat,
   registryEvent,
   registryReconcile,
+  registryGc,
   webhookDeliver,
 };
 

@@ -16,6 +16,10 @@ export type JobContext = {
   /** Enqueues a follow-up job (validated against its definition). */
   enqueue: <K extends keyof typeof JOBS>(job: K, payload: JobPayload<K>, opts?: JobsOptions) => Promise<void>;
   encryptionKey: string;
+  /** Commands Redis directly (flags shared with web). */
+  redis: Redis;
+  /** Where the registry's binary and configuration are, for garbage collection. */
+  registryGc: { bin: string; config: string };
   /** This run of the job: handlers that record failures need to know whether it is the last. */
   attempt: { number: number; final: boolean };
 };

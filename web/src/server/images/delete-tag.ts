@@ -25,7 +25,8 @@ export async function deleteTag(deps: { db: Db; registry: RegistryClient }, call
     await deps.registry.deleteManifest(fullName, tag.digest);
     for (const other of siblings) await deps.registry.putManifest(fullName, other, manifest.mediaType, manifest.raw);
   }
-  await deps.db.imageTag.delete({ where: { id: tag.id } });
+  // The registry's delete event may have removed the row already (the worker handles it).
+  await deps.db.imageTag.deleteMany({ where: { id: tag.id } });
   await recordAudit(deps.db, {
     action: "image.tag_deleted",
     actorId: caller.user.id,

@@ -2,7 +2,7 @@ import type { imageTag, repository } from "@berth/core";
 import type { ImageRepository, ImageTag } from "@berth/db";
 import type { z } from "zod";
 
-export function repositoryView(r: ImageRepository & { tagCount: number }, teamSlug: string): z.infer<typeof repository> {
+export function repositoryView(r: ImageRepository & { tagCount: number; stars: number }, teamSlug: string): z.infer<typeof repository> {
   return {
     name: r.name,
     fullName: `${teamSlug}/${r.name}`,
@@ -10,6 +10,7 @@ export function repositoryView(r: ImageRepository & { tagCount: number }, teamSl
     public: r.public,
     pullCount: r.pullCount,
     tagCount: r.tagCount,
+    stars: r.stars,
     updatedAt: r.updatedAt.toISOString(),
   };
 }

@@ -17,5 +17,5 @@ export async function updateRepository(db: Db, caller: Caller, team: TeamContext
       ipAddress: caller.ip,
     });
   }
-  return repositoryView({ ...updated, tagCount: repo.tags.length }, team.slug);
+  return repositoryView({ ...updated, tagCount: repo.tags.length, stars: repo._count.stars }, team.slug);
 }

@@ -16,7 +16,7 @@ export async function GET(req: Request): Promise<Response> {
     if (service !== env().BERTH_REGISTRY_SERVICE) throw new AppError("BAD_REQUEST", `unknown service "${service ?? ""}"`);
     const creds = parseBasic(req.headers.get("authorization"));
     const who = creds ? await authenticateBasic(deps, creds) : null;
-    const { grants, ...body } = await issueRegistryToken(deps.db, deps.registryKeys(), { service, who, scopes: url.searchParams.getAll("scope") });
+    const { grants, ...body } = await issueRegistryToken(deps, deps.registryKeys(), { service, who, scopes: url.searchParams.getAll("scope") });
     deps.log.debug({ user: who?.username ?? "anonymous", grants }, "registry token issued");
     return Response.json(body, { headers: { "cache-control": "no-store" } });
   } catch (err) {

@@ -7,8 +7,8 @@ import { updateRepository } from "@/server/images/update-repository";
 
 export const dynamic = "force-dynamic";
 
-export const GET = handle(ROUTES.getRepository, async ({ team, params }) =>
-  getRepository(ctx().db, team, params.repo ?? "", `127.0.0.1:${env().BERTH_REGISTRY_PORT}`),
+export const GET = handle(ROUTES.getRepository, async ({ caller, team, params }) =>
+  getRepository(ctx().db, team, caller.user.id, params.repo ?? "", `127.0.0.1:${env().BERTH_REGISTRY_PORT}`),
 );
 export const PATCH = handle(ROUTES.updateRepository, async ({ caller, team, params, body }) =>
   updateRepository(ctx().db, caller, team, params.repo ?? "", body),
