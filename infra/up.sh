@@ -30,6 +30,12 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm install --no-audit --no-fund --loglevel=error >"$LOG_DIR/npm.log" 2>&1 || { tail -30 "$LOG_DIR/npm.log"; die "npm install failed (log: $LOG_DIR/npm.log)"; }
 fi
 
+# The `berth` CLI on PATH (also `npx berth` inside the checkout).
+if [ -f cli/bin/berth.js ] && [ "$(readlink /usr/local/bin/berth 2>/dev/null)" != "$ROOT/cli/bin/berth.js" ]; then
+  chmod +x cli/bin/berth.js
+  ln -sf "$ROOT/cli/bin/berth.js" /usr/local/bin/berth
+fi
+
 # ------------------------------------------------------------------ secrets
 bash infra/lib/secrets.sh
 load_env "$BERTH_HOME/berth.env"

@@ -6,7 +6,8 @@ import { byName, catalog } from "./catalog.ts";
 import type { JobContext } from "./context.ts";
 
 export async function dispatch(job: Job, base: Omit<JobContext, "attempt">): Promise<void> {
-  const ctx: JobContext = { ...base, attempt: { number: job.attemptsMade + 1, final: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) } };
+  const made = job.attemptsMade ?? 0;
+  const ctx: JobContext = { ...base, attempt: { number: made + 1, final: made + 1 >= (job.opts?.attempts ?? 1) } };
   const key = byName.get(job.name);
   if (!key) throw new UnrecoverableError(`no handler for job "${job.name}"`);
   const parsed = JOBS[key].schema.safeParse(job.data);
