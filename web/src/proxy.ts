@@ -11,5 +11,5 @@ export function proxy(req: NextRequest) {
   return NextResponse.redirect(url);
 }
 
-// Everything but sign-in, the APIs (they answer 401 JSON themselves), sockets and static files.
-export const config = { matcher: ["/((?!sign-in|api/|socket.io|_next/|favicon.ico).*)"] };
+// Everything but sign-in, sign-up, the APIs (they answer 401 JSON themselves), sockets and static files.
+export const config = { matcher: ["/((?!sign-in|sign-up|api/|socket.io|_next/|favicon.ico).*)"] };

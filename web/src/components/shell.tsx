@@ -3,9 +3,13 @@ import type { ReactNode } from "react";
 import type { SessionUser } from "@/server/auth/session";
 import { SignOutButton } from "./sign-out-button";
 
-const NAV = [
+const NAV: { href: string; label: string; adminOnly?: boolean }[] = [
   { href: "/", label: "Overview" },
+  { href: "/teams", label: "Teams" },
+  { href: "/images", label: "Images" },
+  { href: "/tokens", label: "Tokens" },
   { href: "/hosts", label: "Hosts" },
+  { href: "/admin", label: "Admin", adminOnly: true },
 ];
 
 export function Shell({ user, children }: { user: SessionUser; children: ReactNode }) {
@@ -17,7 +21,7 @@ export function Shell({ user, children }: { user: SessionUser; children: ReactNo
           <span className="text-lg font-semibold tracking-tight">Berth</span>
         </Link>
         <nav className="flex flex-col gap-1 px-3" aria-label="Main">
-          {NAV.map((n) => (
+          {NAV.filter((n) => !n.adminOnly || user.role === "admin").map((n) => (
             <Link key={n.href} href={n.href} className="rounded-md px-3 py-2 text-sm font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900">
               {n.label}
             </Link>

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { currentUser } from "@/server/auth/session";
 import { SignInForm } from "./sign-in-form";
@@ -18,6 +19,15 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         </div>
         <h1 className="mb-6 text-lg font-medium text-slate-700">Sign in to your account</h1>
         <SignInForm next={target} />
+        <p className="mt-4 text-center text-sm text-slate-500">
+          New to Berth?{" "}
+          <Link
+            href={target === "/" ? "/sign-up" : `/sign-up?next=${encodeURIComponent(target)}`}
+            className="font-medium text-indigo-600 hover:text-indigo-500"
+          >
+            Create an account
+          </Link>
+        </p>
       </div>
     </main>
   );

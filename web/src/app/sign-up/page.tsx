@@ -1,0 +1,32 @@
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { currentUser } from "@/server/auth/session";
+import { SignUpForm } from "./sign-up-form";
+
+export const dynamic = "force-dynamic";
+
+export default async function SignUpPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+  const { next } = await searchParams;
+  // Only local paths: never bounce a new user to another site.
+  const target = next?.startsWith("/") && !next.startsWith("//") ? next : "/";
+  if (await currentUser()) redirect(target);
+  const signIn = target === "/" ? "/sign-in" : `/sign-in?next=${encodeURIComponent(target)}`;
+  return (
+    <main className="flex min-h-screen items-center justify-center px-4 py-10">
+      <div className="w-full max-w-sm">
+        <div className="mb-8 flex items-center gap-2">
+          <span className="inline-block h-8 w-8 rounded-lg bg-indigo-600" aria-hidden />
+          <span className="text-2xl font-semibold tracking-tight">Berth</span>
+        </div>
+        <h1 className="mb-6 text-lg font-medium text-slate-700">Create your account</h1>
+        <SignUpForm next={target} />
+        <p className="mt-4 text-center text-sm text-slate-500">
+          Already have an account?{" "}
+          <Link href={signIn} className="font-medium text-indigo-600 hover:text-indigo-500">
+            Sign in
+          </Link>
+        </p>
+      </div>
+    </main>
+  );
+}
