@@ -29,7 +29,7 @@ export type HostFacts = z.infer<typeof hostFacts>;
 /** One event of the registry's notification envelope (distribution's events.v1 format). */
 export const registryEvent = z.object({
   id: z.string().min(1).max(128),
-  timestamp: z.string(),
+  timestamp: z.string().refine((s) => !Number.isNaN(Date.parse(s)), "timestamp is not a date"),
   action: z.enum(["push", "pull", "delete", "mount"]),
   target: z
     .object({ mediaType: z.string().optional(), digest: z.string().optional(), repository: z.string().min(1).max(255), tag: z.string().max(128).optional() })

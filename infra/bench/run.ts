@@ -1,5 +1,9 @@
 // `npm run bench`: every benchmark, printing figures. Needs the stack up (npm run up).
+import { benchRegistry } from "./registry.bench.ts";
 import { benchStack } from "./stack.bench.ts";
 
 console.log("== stack");
 await benchStack();
+
+console.log("== registry");
+await benchRegistry();

@@ -6,6 +6,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { before, type TestContext, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { registryFetch } from "@berth/core/registry-fetch";
 import Docker from "dockerode";
 import { readJsonStream, type SeedResult, seedBaseImages } from "../seed/base-images.ts";
 
@@ -40,7 +41,8 @@ test("a second seeding run rebuilds and pushes nothing and reports the same dige
 test("the registry serves both tags of each base image at the seeded digest", async () => {
   const expected = { "berth/busybox": ["1", "latest"], "berth/node": ["20", "latest"] };
   for (const [name, tags] of Object.entries(expected)) {
-    const list = (await (await fetch(`http://${REGISTRY}/v2/${name}/tags/list`)).json()) as { tags: string[] };
+    // Token auth: an anonymous token may read the public base images.
+    const list = (await (await registryFetch(`http://${REGISTRY}/v2/${name}/tags/list`)).json()) as { tags: string[] };
     assert.deepEqual([...list.tags].sort(), tags);
     const seeded = firstRun.find((image) => image.name === name);
     for (const tag of tags) assert.equal(await manifestDigest(name, tag), seeded?.digest, `${name}:${tag}`);
@@ -140,7 +142,7 @@ async function waitForHttp(url: string, timeoutMs = 15_000): Promise<Response> {
 }
 
 async function manifestDigest(name: string, tag: string): Promise<string | null> {
-  const res = await fetch(`http://${REGISTRY}/v2/${name}/manifests/${tag}`, {
+  const res = await registryFetch(`http://${REGISTRY}/v2/${name}/manifests/${tag}`, {
     method: "HEAD",
     headers: { accept: "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json" },
   });

@@ -166,4 +166,3 @@ describe("stars and storage usage", () => {
     assert.ok(usage.body.tags > usage.body.repositories);
   });
 });
-

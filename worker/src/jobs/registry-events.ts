@@ -38,9 +38,12 @@ export async function registryEvent(payload: JobPayload<"registryEvent">, ctx: J
     // own reads (sizes, layers) are not pulls.
     const repo = await ctx.db.imageRepository.findUnique({ where: { teamId_name: { teamId: team.id, name } } });
     if (!repo) return;
-    await ctx.db.imageRepository.update({ where: { id: repo.id }, data: { pullCount: { increment: 1 } } });
     const where = e.target.tag ? { repositoryId: repo.id, name: e.target.tag } : { repositoryId: repo.id, digest: e.target.digest ?? "" };
-    await ctx.db.imageTag.updateMany({ where, data: { pullCount: { increment: 1 }, lastPulledAt: new Date(e.timestamp) } });
+    // Both counters or neither: a retried job must not count the repository twice.
+    await ctx.db.$transaction([
+      ctx.db.imageRepository.update({ where: { id: repo.id }, data: { pullCount: { increment: 1 } } }),
+      ctx.db.imageTag.updateMany({ where, data: { pullCount: { increment: 1 }, lastPulledAt: new Date(e.timestamp) } }),
+    ]);
   } else if (e.action === "delete" && e.target.digest) {
     const repo = await ctx.db.imageRepository.findUnique({ where: { teamId_name: { teamId: team.id, name } } });
     if (repo) await ctx.db.imageTag.deleteMany({ where: { repositoryId: repo.id, digest: e.target.digest } });

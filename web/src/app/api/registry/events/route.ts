@@ -4,6 +4,7 @@
 // re-delivered event collapses into the first.
 import { timingSafeEqual } from "node:crypto";
 import { AppError, JOBS, registryEnvelope } from "@berth/core";
+import { registryEventJobId } from "@berth/core/registry/event-job-id";
 import { env } from "@/env";
 import { errorResponse } from "@/server/api/handle";
 import { ctx } from "@/server/context";
@@ -24,7 +25,7 @@ export async function POST(req: Request): Promise<Response> {
     if (!authorized(req.headers.get("authorization"))) throw new AppError("UNAUTHENTICATED", "bad notification secret");
     if (Number(req.headers.get("content-length") ?? 0) > MAX_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "notification body too large");
     const raw = await req.text();
-    if (raw.length > MAX_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "notification body too large");
+    if (Buffer.byteLength(raw, "utf8") > MAX_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "notification body too large");
     let json: unknown;
     try {
       json = JSON.parse(raw);
@@ -39,7 +40,7 @@ export async function POST(req: Request): Promise<Response> {
         name: JOBS.registryEvent.name,
         data: { version: 1 as const, event },
         opts: {
-          jobId: `regevent-${event.id.replace(/[^A-Za-z0-9-]/g, "_")}`,
+          jobId: registryEventJobId(event.id),
           attempts: 5,
           backoff: { type: "exponential", delay: 500 },
           removeOnComplete: { age: 86_400 },
