@@ -6,6 +6,7 @@ import type { Redis } from "ioredis";
 import type { Auth } from "../auth/auth.ts";
 import { consume, LIMITS, refuseIfExhausted } from "../limits/rate-limit.ts";
 import { verifyToken } from "../tokens/verify-token.ts";
+import { recentlyVerified, rememberVerified } from "./password-cache.ts";
 
 export type Principal = { userId: string; username: string | null; role: string; scopes: Scope[] | null };
 
@@ -35,7 +36,11 @@ export async function authenticateBasic(deps: { db: Db; auth: Auth; redis: Redis
     return { userId: user.id, username: user.username, role: user.role, scopes: token.scopes };
   }
   const account = await deps.db.account.findFirst({ where: { userId: user.id, providerId: "credential" } });
-  const ctx = await deps.auth.$context;
-  if (!account?.password || !(await ctx.password.verify({ hash: account.password, password: creds.password }))) return fail("incorrect username or password");
+  if (!account?.password) return fail("incorrect username or password");
+  if (!recentlyVerified(user.id, account.password, creds.password)) {
+    const ctx = await deps.auth.$context;
+    if (!(await ctx.password.verify({ hash: account.password, password: creds.password }))) return fail("incorrect username or password");
+    rememberVerified(user.id, account.password, creds.password);
+  }
   return { userId: user.id, username: user.username, role: user.role, scopes: null };
 }
