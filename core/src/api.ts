@@ -86,6 +86,18 @@ export const webhookDelivery = z.object({
   createdAt: isoDate,
   finishedAt: isoDate.nullable(),
 });
+export const host = z.object({
+  id: z.string(),
+  hostname: z.string(),
+  dockerVersion: z.string(),
+  cpus: z.number().int(),
+  memoryBytes: z.number(),
+  freeMemoryBytes: z.number(),
+  address: z.string(),
+  draining: z.boolean(),
+  lastHeartbeatAt: isoDate,
+  online: z.boolean(),
+});
 export const errorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() }),
 });
@@ -432,6 +444,7 @@ export const ROUTES = {
     summary: "Registered hosts and their capacity",
     access: { kind: "user", scope: "admin" },
     status: 200,
+    response: z.object({ hosts: z.array(host) }),
   }),
   openapi: route({ method: "GET", path: "/api/v1/openapi.json", summary: "This document", access: { kind: "public" }, status: 200 }),
 } as const;

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseHosts } from "./hosts.ts";
 import { invitationToken } from "./invitations.ts";
 import { tokenStatus } from "./tokens.ts";
 
@@ -20,26 +19,5 @@ describe("tokenStatus", () => {
     assert.equal(tokenStatus({ ...t, expiresAt: "2025-07-01T00:00:00Z", revokedAt: null }, now), "active");
     assert.equal(tokenStatus({ ...t, expiresAt: "2025-05-01T00:00:00Z", revokedAt: null }, now), "expired");
     assert.equal(tokenStatus({ ...t, expiresAt: "2025-05-01T00:00:00Z", revokedAt: "2025-04-01T00:00:00Z" }, now), "revoked");
-  });
-});
-
-describe("parseHosts", () => {
-  const host = {
-    id: "h1",
-    hostname: "box",
-    dockerVersion: "26.1",
-    cpus: 4,
-    memoryBytes: 8e9,
-    freeMemoryBytes: 4e9,
-    address: "127.0.0.1",
-    draining: false,
-    lastHeartbeatAt: "2025-11-23T09:00:00Z",
-    online: true,
-  };
-  it("accepts the hosts list and refuses another shape", () => {
-    assert.deepEqual(parseHosts({ hosts: [host] }), [host]);
-    assert.deepEqual(parseHosts({ hosts: [] }), []);
-    assert.throws(() => parseHosts({ hosts: [{ ...host, cpus: "4" }] }), /unexpected response/);
-    assert.throws(() => parseHosts([host]), /unexpected response/);
   });
 });

@@ -1,18 +1,9 @@
 // The hosts table as the dashboard shows it.
+import type { host } from "@berth/core";
 import type { Db } from "@berth/db";
+import type { z } from "zod";
 
-export type HostView = {
-  id: string;
-  hostname: string;
-  dockerVersion: string;
-  cpus: number;
-  memoryBytes: number;
-  freeMemoryBytes: number;
-  address: string;
-  draining: boolean;
-  lastHeartbeatAt: string;
-  online: boolean;
-};
+export type HostView = z.infer<typeof host>;
 
 export async function listHosts(db: Db, opts: { staleMs: number }): Promise<HostView[]> {
   const rows = await db.host.findMany({ orderBy: { id: "asc" } });
