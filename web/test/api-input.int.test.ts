@@ -104,7 +104,7 @@ describe("sign-up input", () => {
       [{ username: "berth" }, 400],
       [{ username: owner.username }, 409],
       [{ username: "Bad Name" }, 400],
-      [{ username: "ok-name-" + rand(), password: "short" }, 400],
+      [{ username: `ok-name-${rand()}`, password: "short" }, 400],
     ] as const) {
       const res = await post(body);
       assert.equal(res.status, status, `${JSON.stringify(body)} -> ${res.status} ${await res.clone().text()}`);

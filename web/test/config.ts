@@ -14,7 +14,11 @@ export const stack = {
   adminEmail: process.env.BERTH_ADMIN_EMAIL ?? "admin@berth.localhost",
   adminPassword: need("BERTH_ADMIN_PASSWORD"),
   pgPort: process.env.BERTH_PG_PORT ?? "55432",
+  registryHost: `127.0.0.1:${process.env.BERTH_REGISTRY_PORT ?? "5000"}`,
 };
+
+/** The environment for a child process (skopeo, docker): this one's, plus `extra`. */
+export const childEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({ ...process.env, ...extra });
 
 /** Signs in through the real auth endpoint; returns the Cookie header for later requests. */
 export async function signIn(email: string, password: string): Promise<string> {

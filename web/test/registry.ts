@@ -8,17 +8,17 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import pg from "pg";
 import type { TestUser } from "./api.ts";
-import { stack } from "./config.ts";
+import { childEnv, stack } from "./config.ts";
 
 const run = promisify(execFile);
-export const registryHost = `127.0.0.1:${process.env.BERTH_REGISTRY_PORT ?? "5000"}`;
+export const registryHost = stack.registryHost;
 export const BASE_IMAGE = `${registryHost}/berth/busybox:latest`;
 
 export type Result = { code: number; out: string };
 
 async function exec(cmd: string, args: string[], env: Record<string, string> = {}): Promise<Result> {
   try {
-    const { stdout, stderr } = await run(cmd, args, { env: { ...process.env, ...env }, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout, stderr } = await run(cmd, args, { env: childEnv(env), timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
     return { code: 0, out: stdout + stderr };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };
@@ -83,7 +83,7 @@ export function dockerCli(): { run: (args: string[], input?: string) => Promise<
       input === undefined
         ? exec("docker", args, { DOCKER_CONFIG: config })
         : new Promise<Result>((resolve) => {
-            const child = execFile("docker", args, { env: { ...process.env, DOCKER_CONFIG: config }, timeout: 120_000 }, (err, stdout, stderr) =>
+            const child = execFile("docker", args, { env: childEnv({ DOCKER_CONFIG: config }), timeout: 120_000 }, (err, stdout, stderr) =>
               resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
             );
             child.stdin?.end(input);
