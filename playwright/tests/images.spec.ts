@@ -106,6 +106,10 @@ test("a pushed image shows up with its tag, size, platform and layers", async ({
     await expect(row).toBeVisible();
     await expect(row.getByTestId("visibility-badge")).toHaveText("private");
     await expect(row.getByTestId("tag-count")).toHaveText("1");
+    await expect(row.getByTestId("star-count")).toHaveText("0");
+    // The namespace's storage, read from the registry's manifests: busybox-static is about 1 MB.
+    await expect(mine.getByTestId("team-usage")).toHaveText(/^Storage: (\d{3} KiB|1\.\d MiB) in 1 repository, 1 tag$/);
+    await page.screenshot({ path: testInfo.outputPath("images.png") });
 
     await row.getByRole("link", { name: `${username}/hello` }).click();
     await expect(page).toHaveURL(new RegExp(`/images/${username}/hello$`));
@@ -118,6 +122,19 @@ test("a pushed image shows up with its tag, size, platform and layers", async ({
     await expect(tagRow.getByTestId("tag-platform")).toHaveText("linux/amd64");
     await expect(tagRow.getByTestId("digest")).toHaveAttribute("title", /^sha256:[0-9a-f]{64}$/);
     await expect(tagRow).toContainText(`by ${username}`);
+
+    // Starring counts the user once; unstarring takes it back; the star survives a reload.
+    const starCount = page.getByTestId("star-count");
+    await expect(starCount).toHaveText("0");
+    await page.getByRole("button", { name: "Star", exact: true }).click();
+    await expect(starCount).toHaveText("1");
+    await page.getByRole("button", { name: "Unstar", exact: true }).click();
+    await expect(starCount).toHaveText("0");
+    await page.getByRole("button", { name: "Star", exact: true }).click();
+    await expect(starCount).toHaveText("1");
+    await page.reload();
+    await expect(page.getByRole("button", { name: "Unstar", exact: true })).toBeVisible();
+    await expect(page.getByTestId("star-count")).toHaveText("1");
 
     // The owner of the namespace edits the description; markup in it stays text.
     await page.getByRole("button", { name: "Edit description" }).click();
@@ -153,6 +170,8 @@ test("a pushed image shows up with its tag, size, platform and layers", async ({
     const results = page.getByTestId("explore-results");
     await expect(results.getByRole("link", { name: `${username}/hello` })).toBeVisible();
     await expect(results).toContainText(description);
+    await expect(results).toContainText("1 star");
+    await expect(mine.locator(`tr[data-repository="${username}/hello"]`).getByTestId("star-count")).toHaveText("1");
   } finally {
     await cleanUp(pushed);
   }

@@ -1,10 +1,11 @@
 "use client";
 import type { repository, teamSummary } from "@berth/core";
 import Link from "next/link";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, type RefObject, useEffect, useRef, useState } from "react";
 import type { z } from "zod";
 import { card, ErrorNote, inputClass, primaryButton, RoleBadge, tableClass, theadClass, When } from "@/components/ui";
 import { api, describeError } from "@/lib/api-client";
+import { formatBytes } from "@/lib/format";
 import { useApi } from "@/lib/use-api";
 import { CopyCommand, repoHref, VisibilityBadge } from "./parts";
 
@@ -57,8 +58,10 @@ function PushHelp({ registryHost, namespace }: { registryHost: string; namespace
 function TeamRepositories({ team, registryHost }: { team: Team; registryHost: string }) {
   const repos = useApi(() => api("listRepositories", { params: { team: team.slug } }), `repos:${team.slug}`);
   const headingId = `team-${team.slug}`;
+  const ref = useRef<HTMLElement>(null);
+  const seen = useSeen(ref);
   return (
-    <section aria-labelledby={headingId} data-testid={`team-images-${team.slug}`}>
+    <section ref={ref} aria-labelledby={headingId} data-testid={`team-images-${team.slug}`}>
       <div className="mb-3 flex flex-wrap items-center gap-2">
         <h3 id={headingId} className="font-medium">
           {team.name}
@@ -67,6 +70,7 @@ function TeamRepositories({ team, registryHost }: { team: Team; registryHost: st
         {team.personal && <span className="text-xs text-slate-500">(personal namespace)</span>}
         <RoleBadge role={team.role} />
       </div>
+      {seen && repos.data && repos.data.repositories.length > 0 && <Usage team={team.slug} />}
       {repos.error && <ErrorNote>{describeError(repos.error)}</ErrorNote>}
       {!repos.data && !repos.error && <p className="text-sm text-slate-500">Loading…</p>}
       {repos.data && repos.data.repositories.length === 0 && (
@@ -79,6 +83,54 @@ function TeamRepositories({ team, registryHost }: { team: Team; registryHost: st
   );
 }
 
+/** True once the element has come near the viewport: usage reads manifests, so off-screen teams wait. */
+function useSeen(ref: RefObject<HTMLElement | null>): boolean {
+  const [seen, setSeen] = useState(false);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || seen) return;
+    if (typeof IntersectionObserver === "undefined") {
+      setSeen(true);
+      return;
+    }
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) setSeen(true);
+      },
+      { rootMargin: "200px" },
+    );
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [ref, seen]);
+  return seen;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+function Usage({ team }: { team: string }) {
+  const usage = useApi(() => api("teamUsage", { params: { team } }), `usage:${team}`);
+  if (usage.error) {
+    return (
+      <p className="mb-3 text-xs text-slate-400" data-testid="team-usage-error" title={describeError(usage.error)}>
+        Storage usage is not available right now.
+      </p>
+    );
+  }
+  if (!usage.data) {
+    return (
+      <p className="mb-3 text-sm text-slate-400" data-testid="team-usage-loading">
+        Storage: …
+      </p>
+    );
+  }
+  const u = usage.data;
+  return (
+    <p className="mb-3 text-sm text-slate-600" data-testid="team-usage" title={`${u.bytes} bytes in ${plural(u.layers, "layer", "layers")}`}>
+      Storage: {formatBytes(u.bytes)} in {plural(u.repositories, "repository", "repositories")}, {plural(u.tags, "tag", "tags")}
+    </p>
+  );
+}
+
 function RepositoryTable({ team, repos }: { team: string; repos: Repository[] }) {
   return (
     <table className={tableClass} data-testid="repositories-table">
@@ -88,6 +140,7 @@ function RepositoryTable({ team, repos }: { team: string; repos: Repository[] })
           <th className="px-4 py-3">Visibility</th>
           <th className="px-4 py-3 text-right">Tags</th>
           <th className="px-4 py-3 text-right">Pulls</th>
+          <th className="px-4 py-3 text-right">Stars</th>
           <th className="px-4 py-3">Updated</th>
         </tr>
       </thead>
@@ -107,6 +160,9 @@ function RepositoryTable({ team, repos }: { team: string; repos: Repository[] })
               {r.tagCount}
             </td>
             <td className="px-4 py-3 text-right tabular-nums">{r.pullCount}</td>
+            <td className="px-4 py-3 text-right tabular-nums" data-testid="star-count">
+              {r.stars}
+            </td>
             <td className="px-4 py-3 text-slate-500">
               <When iso={r.updatedAt} />
             </td>
@@ -168,7 +224,8 @@ function Explore({ registryHost, myTeams }: { registryHost: string; myTeams: Set
                   )}
                   {r.description && <p className="line-clamp-2 text-sm text-slate-500">{r.description}</p>}
                   <p className="text-xs text-slate-500">
-                    {r.tagCount} {r.tagCount === 1 ? "tag" : "tags"} · {r.pullCount} {r.pullCount === 1 ? "pull" : "pulls"} · updated <When iso={r.updatedAt} />
+                    {r.tagCount} {r.tagCount === 1 ? "tag" : "tags"} · {r.pullCount} {r.pullCount === 1 ? "pull" : "pulls"} · {plural(r.stars, "star", "stars")}{" "}
+                    · updated <When iso={r.updatedAt} />
                   </p>
                 </div>
                 <div className="max-w-2xl">

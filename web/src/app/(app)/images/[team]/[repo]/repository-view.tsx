@@ -36,18 +36,23 @@ export function RepositoryView({ team, repo }: { team: string; repo: string }) {
     <div className="max-w-6xl space-y-8">
       <div>
         <Breadcrumb team={team} />
-        <PageHeader
-          title={
-            <span className="flex flex-wrap items-center gap-3">
-              <span data-testid="repository-title">{d.fullName}</span>
-              <VisibilityBadge isPublic={d.public} />
+        <div className="flex flex-wrap items-start justify-between gap-4">
+          <PageHeader
+            className=""
+            title={
+              <span className="flex flex-wrap items-center gap-3">
+                <span data-testid="repository-title">{d.fullName}</span>
+                <VisibilityBadge isPublic={d.public} />
+              </span>
+            }
+          >
+            <span className="text-sm">
+              {d.tagCount} {d.tagCount === 1 ? "tag" : "tags"} · {d.pullCount} {d.pullCount === 1 ? "pull" : "pulls"} · updated <When iso={d.updatedAt} />
             </span>
-          }
-        >
-          <span className="text-sm">
-            {d.tagCount} {d.tagCount === 1 ? "tag" : "tags"} · {d.pullCount} {d.pullCount === 1 ? "pull" : "pulls"} · updated <When iso={d.updatedAt} />
-          </span>
-        </PageHeader>
+          </PageHeader>
+          {/* Keyed by the loaded answer: a reload of the page's data resets the button to it. */}
+          <StarButton key={`${d.starred}:${d.stars}`} team={team} repo={d.name} starred={d.starred} stars={d.stars} />
+        </div>
       </div>
       <div className="grid gap-6 lg:grid-cols-[1fr_24rem]">
         <Description team={team} repo={d} canEdit={role !== undefined && roleHas(role, "images.visibility")} onSaved={detail.reload} />
@@ -63,6 +68,64 @@ export function RepositoryView({ team, repo }: { team: string; repo: string }) {
       </div>
       <Tags team={team} repo={d} canDelete={role !== undefined && roleHas(role, "images.delete")} onDeleted={detail.reload} />
     </div>
+  );
+}
+
+/** Star or unstar for the signed-in user; the count is everyone's stars, as the API last answered. */
+function StarButton({ team, repo, ...initial }: { team: string; repo: string; starred: boolean; stars: number }) {
+  const [state, setState] = useState(initial);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+
+  async function toggle() {
+    setBusy(true);
+    setError(undefined);
+    try {
+      setState(await api(state.starred ? "unstarRepository" : "starRepository", { params: { team, repo } }));
+    } catch (err) {
+      setError(describeError(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="flex flex-col items-end gap-2">
+      <div className="inline-flex overflow-hidden rounded-md border border-slate-300 bg-white text-sm shadow-sm" data-testid="star">
+        <button
+          type="button"
+          onClick={toggle}
+          disabled={busy}
+          className="inline-flex items-center gap-1.5 px-3 py-1.5 font-medium text-slate-700 hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-60"
+        >
+          <StarIcon filled={state.starred} />
+          {state.starred ? "Unstar" : "Star"}
+        </button>
+        <span
+          className="border-l border-slate-300 bg-slate-50 px-3 py-1.5 font-medium tabular-nums text-slate-700"
+          title={`${state.stars} ${state.stars === 1 ? "star" : "stars"}`}
+          aria-live="polite"
+        >
+          <span className="sr-only">Stars: </span>
+          <span data-testid="star-count">{state.stars}</span>
+        </span>
+      </div>
+      {error && <ErrorNote testId="star-error">{error}</ErrorNote>}
+    </div>
+  );
+}
+
+function StarIcon({ filled }: { filled: boolean }) {
+  return (
+    <svg
+      viewBox="0 0 20 20"
+      aria-hidden="true"
+      className={`h-4 w-4 ${filled ? "fill-amber-400 stroke-amber-500" : "fill-none stroke-slate-500"}`}
+      strokeWidth={1.5}
+      strokeLinejoin="round"
+    >
+      <path d="M10 2.5l2.3 4.9 5.2.6-3.9 3.6 1.1 5.2L10 14.2l-4.7 2.6 1.1-5.2-3.9-3.6 5.2-.6z" />
+    </svg>
   );
 }
 
