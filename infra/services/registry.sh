@@ -19,9 +19,6 @@ storage:
     enabled: true
   cache:
     blobdescriptor: inmemory
-  maintenance:
-    readonly:
-      enabled: ${BERTH_REGISTRY_READONLY:-false}
 http:
   addr: 127.0.0.1:$BERTH_REGISTRY_PORT
   secret: $BERTH_REGISTRY_NOTIFY_SECRET

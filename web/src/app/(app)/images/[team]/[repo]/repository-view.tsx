@@ -253,7 +253,7 @@ function Visibility({ team, repo, role, onSaved }: { team: string; repo: Detail;
       </div>
       <p id="visibility-hint" className="text-sm text-slate-500">
         {repo.public
-          ? "Anyone signed in to this instance can find and pull this image. Only members of the team can push."
+          ? "Anyone can pull this image, even without logging in, and find it in Explore. Only members of the team can push."
           : `Only members of ${team} can pull this image.`}
         {!canChange && role !== undefined && " Team admins and owners can change this."}
       </p>
