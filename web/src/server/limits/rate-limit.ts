@@ -28,4 +28,6 @@ export const LIMITS = {
   signUpPerIp: (ip: string): Limit => ({ key: `signup:ip:${ip}`, max: 10, windowSeconds: 600 }),
   tokenCreatePerUser: (userId: string): Limit => ({ key: `token:create:${userId}`, max: 30, windowSeconds: 3600 }),
   badTokenPerIp: (ip: string): Limit => ({ key: `token:bad:${ip}`, max: 60, windowSeconds: 60 }),
+  /** Registry/git Basic logins that failed, per address (dockerd asks from its host's address). */
+  badLoginPerIp: (ip: string): Limit => ({ key: `login:bad:${ip}`, max: 60, windowSeconds: 60 }),
 };

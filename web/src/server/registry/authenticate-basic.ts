@@ -18,13 +18,21 @@ export function parseBasic(header: string | null): { username: string; password:
   return { username: decoded.slice(0, i), password: decoded.slice(i + 1) };
 }
 
-export async function authenticateBasic(deps: { db: Db; auth: Auth; redis: Redis }, creds: { username: string; password: string }): Promise<Principal> {
+export async function authenticateBasic(
+  deps: { db: Db; auth: Auth; redis: Redis },
+  creds: { username: string; password: string },
+  ip: string,
+): Promise<Principal> {
   const login = creds.username.toLowerCase();
+  // Failures count per account (guessing one password) and per address (trying many accounts).
+  const perIp = LIMITS.badLoginPerIp(ip);
+  await refuseIfExhausted(deps.redis, perIp, "too many failed logins from your address; wait a minute");
   const user = await deps.db.user.findFirst({ where: { OR: [{ email: login }, { username: login }] } });
   const limit = LIMITS.signInFailuresPerAccount(user?.email ?? login);
   await refuseIfExhausted(deps.redis, limit, "too many failed logins for this account; try again in 10 minutes");
   const fail = async (message: string): Promise<never> => {
     await consume(deps.redis, limit, "failed logins").catch(() => {});
+    await consume(deps.redis, perIp, "failed logins").catch(() => {});
     throw new AppError("UNAUTHENTICATED", message);
   };
   if (!user) return fail("incorrect username or password");

@@ -3,6 +3,7 @@
 import { AppError, isAppError } from "@berth/core";
 import { env } from "@/env";
 import { ctx } from "@/server/context";
+import { clientIp } from "@/server/limits/client-ip";
 import { authenticateBasic, parseBasic } from "@/server/registry/authenticate-basic";
 import { issueRegistryToken } from "@/server/registry/issue-token";
 
@@ -15,7 +16,7 @@ export async function GET(req: Request): Promise<Response> {
     const service = url.searchParams.get("service");
     if (service !== env().BERTH_REGISTRY_SERVICE) throw new AppError("BAD_REQUEST", `unknown service "${service ?? ""}"`);
     const creds = parseBasic(req.headers.get("authorization"));
-    const who = creds ? await authenticateBasic(deps, creds) : null;
+    const who = creds ? await authenticateBasic(deps, creds, clientIp(req.headers)) : null;
     const { grants, ...body } = await issueRegistryToken(deps, deps.registryKeys(), { service, who, scopes: url.searchParams.getAll("scope") });
     deps.log.debug({ user: who?.username ?? "anonymous", grants }, "registry token issued");
     return Response.json(body, { headers: { "cache-control": "no-store" } });
