@@ -1,12 +1,13 @@
 // runtime-host: the agent on each Linux host. Drives the local Docker Engine and reports to
 // the control plane through Redis queues.
-import { QUEUE_PREFIX, QUEUES } from "@berth/core";
+import { hostQueue, QUEUE_PREFIX, QUEUES } from "@berth/core";
 import { createLogger } from "@berth/core/logger";
-import { Queue } from "bullmq";
+import { Queue, Worker } from "bullmq";
 import Docker from "dockerode";
 import { Redis } from "ioredis";
 import { loadConfig } from "./config.ts";
 import { startHeartbeat } from "./heartbeat.ts";
+import { dispatchHostJob } from "./jobs/dispatch.ts";
 
 const config = loadConfig();
 const log = createLogger({ process: "runtime-host", level: config.LOG_LEVEL });
@@ -22,11 +23,21 @@ const stopHeartbeat = startHeartbeat({
   intervalMs: config.BERTH_HEARTBEAT_MS,
   log: log.child({ component: "heartbeat" }),
 });
+// This host's own work queue: container lifecycle jobs addressed to it by the worker.
+const jobsLog = log.child({ component: "jobs", queue: hostQueue(config.BERTH_HOST_ID) });
+const worker = new Worker(hostQueue(config.BERTH_HOST_ID), (job) => dispatchHostJob(job, docker), {
+  connection: new Redis(config.REDIS_URL, { maxRetriesPerRequest: null }),
+  prefix: QUEUE_PREFIX,
+  concurrency: 4,
+});
+worker.on("failed", (job, err) => jobsLog.error({ job: job?.name, jobId: job?.id, err: err.message }, "host job failed"));
+worker.on("error", (err) => jobsLog.error({ err }, "worker error"));
 log.info({ hostId: config.BERTH_HOST_ID, docker: config.DOCKER_SOCKET }, "runtime-host started");
 
 const shutdown = async (signal: string) => {
   log.info({ signal }, "shutting down");
   stopHeartbeat();
+  await worker.close();
   await control.close();
   redis.disconnect();
   process.exit(0);

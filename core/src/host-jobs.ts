@@ -1,0 +1,64 @@
+// Work for one runtime-host, on its own queue (`host.<id>`, core/src/queues.ts). Each job has a
+// payload schema and a result schema: the worker enqueues and waits for the result; the
+// runtime-host validates, does the work through its Docker Engine and returns the result.
+import { z } from "zod";
+
+const containerName = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,127}$/, "lowercase letters, digits, _ . -");
+
+export const containerSpec = z.object({
+  name: containerName,
+  image: z.string().min(1).max(512),
+  cmd: z.array(z.string().max(4096)).max(64).optional(),
+  /** Secrets are decrypted by the worker and travel only in this payload, never in logs. */
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(32_768)).default({}),
+  labels: z.object({ team: z.string().min(1), app: z.string().optional(), release: z.string().optional() }),
+  /** A container port to publish on 127.0.0.1 at a port the engine picks. */
+  port: z.number().int().min(1).max(65_535).optional(),
+  limits: z
+    .object({
+      memoryBytes: z
+        .number()
+        .int()
+        .min(6 * 1024 * 1024)
+        .optional(),
+      /** CPUs in billionths (1.5 CPUs = 1_500_000_000). */
+      nanoCpus: z.number().int().positive().optional(),
+      pids: z.number().int().positive().max(65_536).default(512),
+    })
+    .default({ pids: 512 }),
+  restart: z.enum(["no", "on-failure", "unless-stopped"]).default("unless-stopped"),
+  volumes: z.array(z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,127}$/), target: z.string().startsWith("/").max(4096) })).default([]),
+});
+export type ContainerSpec = z.infer<typeof containerSpec>;
+
+const defineHostJob = <N extends string, P extends z.ZodType, R extends z.ZodType>(def: { name: N; schema: P; result: R }) => def;
+
+export const HOST_JOBS = {
+  containerRun: defineHostJob({
+    name: "container.run",
+    schema: z.object({ version: z.literal(1), spec: containerSpec }),
+    result: z.object({ dockerId: z.string(), hostPort: z.number().int().nullable() }),
+  }),
+  containerAction: defineHostJob({
+    name: "container.action",
+    schema: z.object({ version: z.literal(1), name: containerName, action: z.enum(["start", "stop", "restart", "kill", "remove"]) }),
+    result: z.object({ state: z.string() }),
+  }),
+  containerCommit: defineHostJob({
+    name: "container.commit",
+    schema: z.object({
+      version: z.literal(1),
+      name: containerName,
+      repo: z.string().min(1).max(255),
+      tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/),
+    }),
+    result: z.object({ imageId: z.string() }),
+  }),
+} as const;
+
+export type HostJobKey = keyof typeof HOST_JOBS;
+export type HostJobPayload<K extends HostJobKey> = z.infer<(typeof HOST_JOBS)[K]["schema"]>;
+export type HostJobResult<K extends HostJobKey> = z.infer<(typeof HOST_JOBS)[K]["result"]>;
+
+/** Labels Berth puts on every container it runs, to find them again after a restart. */
+export const LABELS = { managed: "berth.managed", team: "berth.team", app: "berth.app", release: "berth.release" } as const;
