@@ -12,6 +12,7 @@ import { HOST_JOBS, type HostJobKey, type HostJobPayload, type HostJobResult } f
 import { Queue, QueueEvents } from "bullmq";
 import Docker from "dockerode";
 import { Redis } from "ioredis";
+import pg from "pg";
 
 const redisUrl = process.env.REDIS_URL as string;
 const socketPath = process.env.DOCKER_SOCKET ?? "/var/run/docker.sock";
@@ -58,6 +59,11 @@ after(async () => {
     .catch(() => {});
   if (agent?.exitCode === null) agent.kill("SIGTERM");
   await queue.obliterate({ force: true }).catch(() => {});
+  // The agent registered a host of its own; it must not linger as an offline host.
+  const db = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await db.connect();
+  await db.query("DELETE FROM host WHERE id = $1", [hostId]);
+  await db.end();
   await queue.close();
   await events.close();
   eventsConnection.disconnect();
