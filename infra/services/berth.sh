@@ -4,6 +4,9 @@
 # A process whose code changed since it started is restarted; web is rebuilt when stale.
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
+# Two bring-ups at once would both restart a process and lose track of one of them.
+exec 9>"$RUN_DIR/berth.lock"
+flock 9
 DATABASE_URL=$(database_url); REDIS_URL=$(redis_url)
 NODE=$(command -v node)
 BASE_ENV=(PATH="$PATH" HOME="${HOME:-/root}" NODE_ENV=production LOG_LEVEL="$LOG_LEVEL")
@@ -32,7 +35,8 @@ start() { # name port(or -) sources... -- env... -- command...
     say "$name: starting"
   fi
   [ "$port" = - ] || require_free_port "$name" "$port" BERTH_WEB_PORT
-  env -i "${BASE_ENV[@]}" "${envs[@]}" setsid nohup "$NODE" --import tsx "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
+  # 9>&-: the children must not inherit (and keep holding) the bring-up lock.
+  env -i "${BASE_ENV[@]}" "${envs[@]}" setsid nohup "$NODE" --import tsx "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null 9>&- &
   echo $! > "$RUN_DIR/$name.pid"
 }
 
