@@ -2,17 +2,13 @@
 // platform, and the tag's layers in the dashboard, then edits it as the namespace's owner; a team's
 // viewer gets no controls. Accounts are seeded through the API; what the journey is about is clicked.
 import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
+import { type APIRequestContext, expect, test } from "@playwright/test";
+import { fakeIp, rand, registry, signIn, signUp, type User, webUrl } from "./support.ts";
 
-const registry = `127.0.0.1:${process.env.BERTH_REGISTRY_PORT ?? "5000"}`;
 const baseImage = `${registry}/berth/busybox:latest`;
-const webUrl = `http://127.0.0.1:${process.env.BERTH_WEB_PORT ?? "3000"}`;
-const rand = () => randomBytes(4).toString("hex");
-const fakeIp = () => `10.${randomBytes(3).join(".")}`;
 
 type Docker = { config: string; run: (args: string[], input?: string) => Promise<string> };
 
@@ -31,31 +27,7 @@ function dockerCli(): Docker {
   };
 }
 
-type User = { username: string; password: string };
 type Pushed = { image: string; docker: Docker };
-
-/**
- * Signs a fresh user up through the API. The request goes straight to web with a client address
- * of its own: through Caddy every sign-up counts against 127.0.0.1's small sign-up budget.
- */
-async function signUp(request: APIRequestContext): Promise<User> {
-  const user = { username: `img-${rand()}`, password: `pw-${rand()}-${rand()}` };
-  const res = await request.post(`${webUrl}/api/auth/sign-up/email`, {
-    headers: { origin: webUrl, "x-forwarded-for": fakeIp() },
-    data: { email: `${user.username}@example.test`, password: user.password, name: user.username, username: user.username },
-  });
-  expect(res.status(), await res.text()).toBe(200);
-  return user;
-}
-
-/** Signs in through Caddy with the page's own request client, so the session cookie lands in the browser. */
-async function signIn(page: Page, user: User, origin: string) {
-  const res = await page.request.post("/api/auth/sign-in/email", {
-    headers: { origin },
-    data: { email: `${user.username}@example.test`, password: user.password },
-  });
-  expect(res.status(), await res.text()).toBe(200);
-}
 
 /** Pushes the base image as `<team>/<repo>:<tag>` with docker, then waits until Berth has recorded it. */
 async function push(request: APIRequestContext, user: User, name: { team: string; repo: string; tag: string }): Promise<Pushed> {
@@ -93,7 +65,7 @@ test("a pushed image shows up with its tag, size, platform and layers", async ({
   const origin = new URL(baseURL ?? "http://localhost:8080").origin;
   let pushed: Pushed | undefined;
   try {
-    const user = await signUp(page.request);
+    const user = await signUp(page.request, "img");
     await signIn(page, user, origin);
     const { username } = user;
     pushed = await push(page.request, user, { team: username, repo: "hello", tag: "v1" });
@@ -183,7 +155,7 @@ test("a viewer of a team sees its tags but no controls to change or delete them"
   const ownerApi = await playwright.request.newContext({ baseURL: webUrl, extraHTTPHeaders: { "x-forwarded-for": fakeIp() } });
   let pushed: Pushed | undefined;
   try {
-    const owner = await signUp(ownerApi);
+    const owner = await signUp(ownerApi, "img");
     const team = `imgt-${rand()}`;
     const created = await ownerApi.post("/api/v1/teams", { data: { slug: team, name: `Images ${team}` } });
     expect(created.status(), await created.text()).toBe(201);
@@ -191,7 +163,7 @@ test("a viewer of a team sees its tags but no controls to change or delete them"
     const invitation = await ownerApi.post(`/api/v1/teams/${team}/invitations`, { data: { role: "viewer" } });
     expect(invitation.status(), await invitation.text()).toBe(201);
 
-    await signIn(page, await signUp(page.request), origin);
+    await signIn(page, await signUp(page.request, "img"), origin);
     const token = ((await invitation.json()) as { token: string }).token;
     const accepted = await page.request.post("/api/v1/invitations/accept", { data: { token } });
     expect(accepted.status(), await accepted.text()).toBe(200);
@@ -215,7 +187,7 @@ test("an owner deletes a tag after confirming, and the repository is left empty"
   const origin = new URL(baseURL ?? "http://localhost:8080").origin;
   let pushed: Pushed | undefined;
   try {
-    const user = await signUp(page.request);
+    const user = await signUp(page.request, "img");
     await signIn(page, user, origin);
     pushed = await push(page.request, user, { team: user.username, repo: "hello", tag: "v1" });
     await page.goto(`/images/${user.username}/hello`);

@@ -1,14 +1,9 @@
 // Teams in the browser: signing up, creating a team, inviting by link, joining, and who sees
 // the member controls. Accounts and teams that are not the point of a test are seeded through
 // the API; what the journey is about happens by clicking.
-import { randomBytes } from "node:crypto";
 import { ROUTES, routePath } from "@berth/core";
 import { type APIRequestContext, type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
-
-const webUrl = `http://127.0.0.1:${process.env.BERTH_WEB_PORT ?? "3000"}`;
-const rand = () => randomBytes(4).toString("hex");
-/** A client address of its own per seeded account: web trusts X-Forwarded-For only from local callers. */
-const fakeIp = () => `10.${randomBytes(1)[0]}.${randomBytes(1)[0]}.${randomBytes(1)[0]}`;
+import { fakeIp, rand, webUrl } from "./support.ts";
 
 type Person = { email: string; name: string; username: string; password: string };
 

@@ -3,40 +3,15 @@
 // dashboard; the receiver checks the signature. A developer of the team never sees the section.
 // Accounts, the team and the push are seeded outside the browser; the webhook is clicked.
 import { execFile } from "node:child_process";
-import { createHmac, randomBytes } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { promisify } from "node:util";
-import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { rand, registry, signIn, signUp, type User } from "./support.ts";
 
 const run = promisify(execFile);
-const registry = `127.0.0.1:${process.env.BERTH_REGISTRY_PORT ?? "5000"}`;
-const webUrl = `http://127.0.0.1:${process.env.BERTH_WEB_PORT ?? "3000"}`;
-const rand = () => randomBytes(4).toString("hex");
-/** A client address of its own per seeded account: web trusts X-Forwarded-For only from local callers. */
-const fakeIp = () => `10.${randomBytes(3).join(".")}`;
 
-type User = { username: string; password: string };
 type Received = { headers: IncomingHttpHeaders; body: string };
-
-/** Signs a fresh user up straight at web, so seeding does not spend Caddy's per-address sign-up budget. */
-async function signUp(request: APIRequestContext, label: string): Promise<User> {
-  const user = { username: `${label}-${rand()}`, password: `pw-${rand()}-${rand()}` };
-  const res = await request.post(`${webUrl}/api/auth/sign-up/email`, {
-    headers: { origin: webUrl, "x-forwarded-for": fakeIp() },
-    data: { email: `${user.username}@example.test`, password: user.password, name: user.username, username: user.username },
-  });
-  expect(res.status(), await res.text()).toBe(200);
-  return user;
-}
-
-/** Signs in through Caddy with the page's own request client, so the session cookie lands in the browser. */
-async function signIn(page: Page, user: User, origin: string) {
-  const res = await page.request.post("/api/auth/sign-in/email", {
-    headers: { origin },
-    data: { email: `${user.username}@example.test`, password: user.password },
-  });
-  expect(res.status(), await res.text()).toBe(200);
-}
 
 /** A receiver that records every request's headers and raw body and answers 200. */
 async function startReceiver(): Promise<{ server: Server; url: string; received: Received[] }> {
