@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import pg from "pg";
 import { call, rand, signUp, type TestUser, teamWith } from "./api.ts";
-import { stack } from "./config.ts";
+import { fakeIp, stack } from "./config.ts";
 
 let owner: TestUser;
 let team: string;
@@ -97,7 +97,7 @@ describe("sign-up input", () => {
     const post = (body: object) =>
       fetch(`${stack.webUrl}/api/auth/sign-up/email`, {
         method: "POST",
-        headers: { "content-type": "application/json", origin: stack.webUrl, "x-forwarded-for": `10.77.${Math.floor(Math.random() * 255)}.1` },
+        headers: { "content-type": "application/json", origin: stack.webUrl, "x-forwarded-for": fakeIp() },
         body: JSON.stringify({ name: "n", email: `${rand()}@example.test`, password: "long-enough-password", ...body }),
       });
     for (const [body, status] of [

@@ -1,12 +1,11 @@
 // Test helpers that drive the real HTTP API: sign-ups, sign-ins and typed route calls.
 import { randomBytes } from "node:crypto";
 import { ROUTES, type RouteName, routePath } from "@berth/core";
-import { stack } from "./config.ts";
+import { fakeIp, stack } from "./config.ts";
 
 export const rand = () => randomBytes(4).toString("hex");
 
-/** A fresh client address per caller, so rate limits of one test never bleed into another. */
-export const fakeIp = () => `10.${randomBytes(1)[0]}.${randomBytes(1)[0]}.${randomBytes(1)[0]}`;
+export { fakeIp } from "./config.ts";
 
 export type Auth = { cookie?: string; token?: string; ip?: string };
 

@@ -1,5 +1,7 @@
 // What integration tests know about the running stack: read once from the environment that
 // `npm test` exports (.berth/berth.env plus DATABASE_URL and REDIS_URL).
+import { randomBytes } from "node:crypto";
+
 const need = (name: string): string => {
   const v = process.env[name];
   if (!v) throw new Error(`${name} is not set: run integration tests through \`npm test\``);
@@ -20,6 +22,9 @@ export const stack = {
 /** The environment for a child process (skopeo, docker): this one's, plus `extra`. */
 export const childEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({ ...process.env, ...extra });
 
+/** A fresh client address per caller, so rate limits of one test never bleed into another. */
+export const fakeIp = () => `10.${randomBytes(1)[0]}.${randomBytes(1)[0]}.${randomBytes(1)[0]}`;
+
 /** Signs in through the real auth endpoint; returns the Cookie header for later requests. */
 export async function signIn(email: string, password: string): Promise<string> {
   const res = await fetch(`${stack.webUrl}/api/auth/sign-in/email`, {
@@ -28,7 +33,7 @@ export async function signIn(email: string, password: string): Promise<string> {
     headers: {
       "content-type": "application/json",
       origin: stack.webUrl,
-      "x-forwarded-for": `10.99.${Math.floor(Math.random() * 255)}.${Math.floor(Math.random() * 255)}`,
+      "x-forwarded-for": fakeIp(),
     },
     body: JSON.stringify({ email, password }),
   });

@@ -16,7 +16,7 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { rand, signUp, type TestUser, teamWith } from "./api.ts";
-import { stack } from "./config.ts";
+import { fakeIp, stack } from "./config.ts";
 import { pushImage, registryHost, tagRow } from "./registry.ts";
 
 const need = (name: string): string => {
@@ -457,7 +457,7 @@ describe("registry notification endpoint", () => {
 
 describe("token endpoint login limits", () => {
   it("answers 429 after 60 failed logins from one address, across accounts", async () => {
-    const ip = `10.66.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    const ip = fakeIp();
     const attempt = (i: number) =>
       fetch(`${stack.webUrl}/api/registry/token?service=${SERVICE}`, {
         headers: { authorization: `Basic ${Buffer.from(`nobody-${i}@example.test:wrong-password`).toString("base64")}`, "x-forwarded-for": ip },

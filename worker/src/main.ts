@@ -3,7 +3,7 @@
 import { JOBS, QUEUE_PREFIX, QUEUES } from "@berth/core";
 import { createLogger } from "@berth/core/logger";
 import { createRegistryClient } from "@berth/core/registry/registry-client";
-import { loadTokenKeys, type TokenKeys } from "@berth/core/registry/token-keys";
+import { lazyTokenKeys } from "@berth/core/registry/token-keys";
 import { createDb } from "@berth/db";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
@@ -16,14 +16,10 @@ const log = createLogger({ process: "worker", level: config.LOG_LEVEL });
 const db = createDb(config.DATABASE_URL);
 const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const publisher = new Redis(config.REDIS_URL);
-let keys: TokenKeys | undefined;
 const registry = createRegistryClient({
   baseUrl: `http://127.0.0.1:${config.BERTH_REGISTRY_PORT}`,
   service: config.BERTH_REGISTRY_SERVICE,
-  keys: () => {
-    keys ??= loadTokenKeys(config.BERTH_REGISTRY_TOKEN_KEY, config.BERTH_REGISTRY_TOKEN_CERT);
-    return keys;
-  },
+  keys: lazyTokenKeys(config.BERTH_REGISTRY_TOKEN_KEY, config.BERTH_REGISTRY_TOKEN_CERT),
 });
 
 const producers = new Map<string, Queue>();

@@ -35,3 +35,12 @@ export function loadTokenKeys(keyPath: string, certPath: string): TokenKeys {
   const cert = new X509Certificate(readFileSync(certPath));
   return { key, kid: libtrustKeyId(createPublicKey(key)), x5c: [cert.raw.toString("base64")] };
 }
+
+/** Loads the keys on first use (a process that never talks to the registry never reads them). */
+export function lazyTokenKeys(keyPath: string, certPath: string): () => TokenKeys {
+  let keys: TokenKeys | undefined;
+  return () => {
+    keys ??= loadTokenKeys(keyPath, certPath);
+    return keys;
+  };
+}

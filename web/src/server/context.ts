@@ -2,7 +2,7 @@
 // handlers load this module separately, so instances live on globalThis: one pool, one auth.
 import { createLogger, type Logger } from "@berth/core/logger";
 import { createRegistryClient, type RegistryClient } from "@berth/core/registry/registry-client";
-import { loadTokenKeys, type TokenKeys } from "@berth/core/registry/token-keys";
+import { lazyTokenKeys, type TokenKeys } from "@berth/core/registry/token-keys";
 import { createDb, type Db } from "@berth/db";
 import { Redis } from "ioredis";
 import { env } from "../env.ts";
@@ -18,12 +18,8 @@ export function ctx(): Context {
   const e = env();
   const db = createDb(e.DATABASE_URL);
   const log = createLogger({ process: "web", level: e.LOG_LEVEL });
-  let keys: TokenKeys | undefined;
   const redis = new Redis(e.REDIS_URL, { maxRetriesPerRequest: 2 });
-  const registryKeys = () => {
-    keys ??= loadTokenKeys(e.BERTH_REGISTRY_TOKEN_KEY, e.BERTH_REGISTRY_TOKEN_CERT);
-    return keys;
-  };
+  const registryKeys = lazyTokenKeys(e.BERTH_REGISTRY_TOKEN_KEY, e.BERTH_REGISTRY_TOKEN_CERT);
   const created: Context = {
     db,
     redis,

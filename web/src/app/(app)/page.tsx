@@ -1,20 +1,13 @@
 import { env } from "@/env";
 import { requireUserPage } from "@/server/auth/session";
 import { ctx } from "@/server/context";
-import { checkHealth } from "@/server/health/check-health";
+import { stackHealth } from "@/server/health/check-health";
 
 export const dynamic = "force-dynamic";
 
 export default async function Overview() {
   await requireUserPage("/");
-  const e = env();
-  const health = await checkHealth({
-    db: ctx().db,
-    redis: ctx().redis,
-    registryUrl: `http://127.0.0.1:${e.BERTH_REGISTRY_PORT}`,
-    caddyAdminUrl: `http://127.0.0.1:${e.BERTH_CADDY_ADMIN_PORT}`,
-    hostStaleMs: e.BERTH_HOST_STALE_MS,
-  });
+  const health = await stackHealth(ctx(), env());
   const rows = [
     ["PostgreSQL", health.checks.postgres],
     ["Redis", health.checks.redis],

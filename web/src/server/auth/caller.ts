@@ -19,7 +19,7 @@ export type Caller = {
 
 type Deps = { db: Db; auth: Auth; redis: Redis };
 
-const toUser = (u: { id: string; email: string; name: string; username?: string | null; role?: string | null }): CallerUser => ({
+export const toUser = (u: { id: string; email: string; name: string; username?: string | null; role?: string | null }): CallerUser => ({
   id: u.id,
   email: u.email,
   name: u.name,
@@ -47,5 +47,5 @@ export async function resolveCaller(deps: Deps, headers: Headers): Promise<Calle
   }
   const session = await deps.auth.api.getSession({ headers });
   if (!session) return null;
-  return { user: toUser(session.user as Parameters<typeof toUser>[0]), via: "session", scopes: null, ip };
+  return { user: toUser(session.user), via: "session", scopes: null, ip };
 }

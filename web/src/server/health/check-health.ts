@@ -55,3 +55,16 @@ export async function checkHealth(deps: { db: Db; redis: Redis; registryUrl: str
   const status = Object.values(checks).every((c) => c.ok) ? "ok" : "degraded";
   return { status, checks, hosts };
 }
+
+/** This process's view of the stack, with the addresses from its configuration. */
+export function stackHealth(
+  deps: { db: Db; redis: Redis },
+  e: { BERTH_REGISTRY_PORT: number; BERTH_CADDY_ADMIN_PORT: number; BERTH_HOST_STALE_MS: number },
+): Promise<Health> {
+  return checkHealth({
+    ...deps,
+    registryUrl: `http://127.0.0.1:${e.BERTH_REGISTRY_PORT}`,
+    caddyAdminUrl: `http://127.0.0.1:${e.BERTH_CADDY_ADMIN_PORT}`,
+    hostStaleMs: e.BERTH_HOST_STALE_MS,
+  });
+}
