@@ -2,6 +2,7 @@
 // web validates requests with these and builds its OpenAPI document from them; the CLI and
 // tests call the API through the same definitions. A route that is not here does not exist.
 import { z } from "zod";
+import { appConfig, appConfigPatch, appName, DEPLOYMENT_KINDS, DEPLOYMENT_STATES, envKey, imageRef } from "./apps.ts";
 import { type Permission, ROLES, SCOPES, type Scope } from "./permissions.ts";
 
 // ------------------------------------------------------------------ shared shapes
@@ -98,6 +99,64 @@ export const host = z.object({
   lastHeartbeatAt: isoDate,
   online: z.boolean(),
 });
+// ------------------------------------------------------------------ apps (issue 5)
+export const envVarView = z.object({ key: z.string(), secret: z.boolean(), /** null for secrets: never shown again */ value: z.string().nullable() });
+export const releaseView = z.object({
+  id,
+  version: z.number().int(),
+  imageRef: z.string(),
+  digest: z.string().nullable(),
+  config: appConfig,
+  /** Env keys frozen in the release (values are not returned). */
+  envKeys: z.array(z.string()),
+  createdBy: z.string().nullable(),
+  createdAt: isoDate,
+});
+export const deploymentView = z.object({
+  id,
+  appId: id,
+  kind: z.enum(DEPLOYMENT_KINDS),
+  status: z.enum(DEPLOYMENT_STATES),
+  reason: z.string().nullable(),
+  releaseVersion: z.number().int().nullable(),
+  imageRef: z.string().nullable(),
+  createdBy: z.string().nullable(),
+  createdAt: isoDate,
+  startedAt: isoDate.nullable(),
+  finishedAt: isoDate.nullable(),
+});
+export const containerView = z.object({
+  id,
+  name: z.string(),
+  hostId: z.string(),
+  appName: z.string().nullable(),
+  releaseVersion: z.number().int().nullable(),
+  image: z.string(),
+  state: z.string(),
+  hostPort: z.number().int().nullable(),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+});
+export const appView = z.object({
+  id,
+  name: z.string(),
+  team: z.string(),
+  sourceType: z.enum(["image", "git"]),
+  imageRef: z.string().nullable(),
+  deployBranch: z.string(),
+  /** The default address, `http://<app>-<team>.<domain>[:port]`. */
+  url: z.string(),
+  domains: z.array(z.string()),
+  config: appConfig,
+  env: z.array(envVarView),
+  liveRelease: releaseView.nullable(),
+  latestDeployment: deploymentView.nullable(),
+  createdAt: isoDate,
+});
+export const logLine = z.object({ id: z.string(), ts: isoDate, text: z.string() });
+export const hostDetail = host.extend({ containers: z.array(containerView.extend({ team: z.string() })) });
+const envInput = z.record(envKey, z.object({ value: z.string().max(32_768), secret: z.boolean().default(false) }).strict());
+
 export const errorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() }),
 });
@@ -445,6 +504,204 @@ export const ROUTES = {
     access: { kind: "user", scope: "admin" },
     status: 200,
     response: z.object({ hosts: z.array(host) }),
+  }),
+  getHost: route({
+    method: "GET",
+    path: "/api/v1/hosts/{id}",
+    summary: "A host with the containers Berth runs on it",
+    access: { kind: "admin" },
+    status: 200,
+    response: hostDetail,
+  }),
+  drainHost: route({
+    method: "POST",
+    path: "/api/v1/hosts/{id}/drain",
+    summary: "Drain a host (its replicas move to other hosts) or put it back in service",
+    access: { kind: "admin" },
+    status: 200,
+    body: strict({ draining: z.boolean() }),
+    response: host,
+  }),
+
+  listApps: route({
+    method: "GET",
+    path: "/api/v1/teams/{team}/apps",
+    summary: "The team's apps",
+    access: { kind: "team", permission: "apps.read" },
+    status: 200,
+    response: z.object({ apps: z.array(appView) }),
+  }),
+  createApp: route({
+    method: "POST",
+    path: "/api/v1/teams/{team}/apps",
+    summary: "Create an app from an image or for source builds; deploys at once when `deploy` and an image are given",
+    access: { kind: "team", permission: "apps.write" },
+    status: 201,
+    body: strict({
+      name: appName,
+      image: imageRef.optional(),
+      config: appConfigPatch.optional(),
+      env: envInput.optional(),
+      deploy: z.boolean().default(false),
+    }),
+    response: z.object({ app: appView, deployment: deploymentView.nullable() }),
+  }),
+  getApp: route({
+    method: "GET",
+    path: "/api/v1/teams/{team}/apps/{app}",
+    summary: "An app with its config, env keys, live release and latest deployment",
+    access: { kind: "team", permission: "apps.read" },
+    status: 200,
+    response: appView,
+  }),
+  updateApp: route({
+    method: "PATCH",
+    path: "/api/v1/teams/{team}/apps/{app}",
+    summary: "Change an app's image or config; a live app gets a new release at once",
+    access: { kind: "team", permission: "apps.write" },
+    status: 200,
+    body: strict({ image: imageRef.optional(), config: appConfigPatch.optional() }),
+    response: z.object({ app: appView, deployment: deploymentView.nullable() }),
+  }),
+  deleteApp: route({
+    method: "DELETE",
+    path: "/api/v1/teams/{team}/apps/{app}",
+    summary: "Delete an app: its containers, routes, releases and deployments",
+    access: { kind: "team", permission: "apps.delete" },
+    status: 204,
+  }),
+  setEnv: route({
+    method: "PATCH",
+    path: "/api/v1/teams/{team}/apps/{app}/env",
+    summary: "Set or unset env vars (secrets are encrypted at rest); a live app gets a new release",
+    access: { kind: "team", permission: "apps.write" },
+    status: 200,
+    body: strict({ set: envInput.default({}), unset: z.array(envKey).max(200).default([]) }),
+    response: z.object({ env: z.array(envVarView), deployment: deploymentView.nullable() }),
+  }),
+  addDomain: route({
+    method: "POST",
+    path: "/api/v1/teams/{team}/apps/{app}/domains",
+    summary: "Serve the app at another host name too",
+    access: { kind: "team", permission: "apps.write" },
+    status: 201,
+    body: strict({
+      hostname: z
+        .string()
+        .toLowerCase()
+        .max(253)
+        .regex(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "a host name like shop.example.com"),
+    }),
+    response: z.object({ domains: z.array(z.string()) }),
+  }),
+  removeDomain: route({
+    method: "DELETE",
+    path: "/api/v1/teams/{team}/apps/{app}/domains/{hostname}",
+    summary: "Stop serving the app at a custom host name",
+    access: { kind: "team", permission: "apps.write" },
+    status: 204,
+  }),
+  createDeployment: route({
+    method: "POST",
+    path: "/api/v1/teams/{team}/apps/{app}/deployments",
+    summary: "Deploy an image (the given one, or the app's image); supersedes a queued deploy",
+    access: { kind: "team", permission: "apps.deploy" },
+    status: 201,
+    body: strict({ image: imageRef.optional() }),
+    response: deploymentView,
+  }),
+  uploadBuild: route({
+    method: "POST",
+    path: "/api/v1/teams/{team}/apps/{app}/builds",
+    summary: "Upload a build context (a tar with a Dockerfile, optionally gzipped; body is the raw tar) and deploy it",
+    access: { kind: "team", permission: "apps.deploy" },
+    status: 201,
+    response: deploymentView,
+  }),
+  listDeployments: route({
+    method: "GET",
+    path: "/api/v1/teams/{team}/apps/{app}/deployments",
+    summary: "An app's deployments, newest first",
+    access: { kind: "team", permission: "apps.read" },
+    status: 200,
+    response: z.object({ deployments: z.array(deploymentView) }),
+  }),
+  getDeployment: route({
+    method: "GET",
+    path: "/api/v1/teams/{team}/apps/{app}/deployments/{id}",
+    summary: "One deployment",
+    access: { kind: "team", permission: "apps.read" },
+    status: 200,
+    response: deploymentView,
+  }),
+  getDeploymentLog: route({
+    method: "GET",
+    path: "/api/v1/teams/{team}/apps/{app}/deployments/{id}/log",
+    summary: "A deployment's build and deploy log, after a cursor",
+    access: { kind: "team", permission: "apps.read" },
+    status: 200,
+    query: strict({ after: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(5000).default(1000) }),
+    response: z.object({ lines: z.array(logLine), status: z.enum(DEPLOYMENT_STATES) }),
+  }),
+  cancelDeployment: route({
+    method: "POST",
+    path: "/api/v1/teams/{team}/apps/{app}/deployments/{id}/cancel",
+    summary: "Cancel a queued or running deployment",
+    access: { kind: "team", permission: "apps.deploy" },
+    status: 200,
+    response: deploymentView,
+  }),
+  listReleases: route({
+    method: "GET",
+    path: "/api/v1/teams/{team}/apps/{app}/releases",
+    summary: "An app's releases, newest first",
+    access: { kind: "team", permission: "apps.read" },
+    status: 200,
+    response: z.object({ releases: z.array(releaseView), liveVersion: z.number().int().nullable() }),
+  }),
+  rollback: route({
+    method: "POST",
+    path: "/api/v1/teams/{team}/apps/{app}/releases/{version}/rollback",
+    summary: "Deploy an earlier release again, without rebuilding",
+    access: { kind: "team", permission: "apps.deploy" },
+    status: 201,
+    response: deploymentView,
+  }),
+  listContainers: route({
+    method: "GET",
+    path: "/api/v1/teams/{team}/containers",
+    summary: "The team's containers (all apps, or one with ?app=)",
+    access: { kind: "team", permission: "apps.read" },
+    status: 200,
+    query: strict({ app: appName.optional() }),
+    response: z.object({ containers: z.array(containerView) }),
+  }),
+  containerAction: route({
+    method: "POST",
+    path: "/api/v1/teams/{team}/containers/{id}/actions",
+    summary: "stop, kill, start, restart or remove a container",
+    access: { kind: "team", permission: "apps.deploy" },
+    status: 200,
+    body: strict({ action: z.enum(["start", "stop", "restart", "kill", "remove"]) }),
+    response: containerView.nullable(),
+  }),
+  commitContainer: route({
+    method: "POST",
+    path: "/api/v1/teams/{team}/containers/{id}/commit",
+    summary: "Commit a container to a new image tag in the team's registry namespace",
+    access: { kind: "team", permission: "images.push" },
+    status: 201,
+    body: strict({ repository: slug, tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "letters, digits, _ . -") }),
+    response: z.object({ image: z.string(), digest: z.string().nullable() }),
+  }),
+  runCommand: route({
+    method: "POST",
+    path: "/api/v1/teams/{team}/apps/{app}/run",
+    summary: "Run a one-off command in a new container of the live release (same env and limits); waits for it",
+    access: { kind: "team", permission: "containers.exec" },
+    status: 200,
+    body: strict({ cmd: z.array(z.string().max(4096)).min(1).max(64), timeoutS: z.number().int().min(1).max(600).default(60) }),
+    response: z.object({ exitCode: z.number().int().nullable(), oomKilled: z.boolean(), timedOut: z.boolean(), output: z.string(), durationMs: z.number() }),
   }),
   openapi: route({ method: "GET", path: "/api/v1/openapi.json", summary: "This document", access: { kind: "public" }, status: 200 }),
 } as const;

@@ -2,6 +2,7 @@
 // payload schema and a result schema: the worker enqueues and waits for the result; the
 // runtime-host validates, does the work through its Docker Engine and returns the result.
 import { z } from "zod";
+import { observedContainer } from "./jobs.ts";
 
 const containerName = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,127}$/, "lowercase letters, digits, _ . -");
 
@@ -27,17 +28,74 @@ export const containerSpec = z.object({
     })
     .default({ pids: 512 }),
   restart: z.enum(["no", "on-failure", "unless-stopped"]).default("unless-stopped"),
+  /** Host paths mounted in: only specs from instance admins' apps carry these (checked by web). */
+  binds: z.array(z.object({ source: z.string().startsWith("/"), target: z.string().startsWith("/"), readOnly: z.boolean().default(false) })).default([]),
   volumes: z.array(z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,127}$/), target: z.string().startsWith("/").max(4096) })).default([]),
 });
 export type ContainerSpec = z.infer<typeof containerSpec>;
+
+/**
+ * Credentials for the engine to pull from or push to Berth's registry: a short-lived registry
+ * JWT minted by the worker for exactly this repository (Docker's AuthConfig.RegistryToken).
+ */
+export const registryAuth = z.object({ serveraddress: z.string(), registrytoken: z.string() });
 
 const defineHostJob = <N extends string, P extends z.ZodType, R extends z.ZodType>(def: { name: N; schema: P; result: R }) => def;
 
 export const HOST_JOBS = {
   containerRun: defineHostJob({
     name: "container.run",
-    schema: z.object({ version: z.literal(1), spec: containerSpec }),
+    /** `pull`: pull the image first (always, when given: the tag may have moved). */
+    schema: z.object({ version: z.literal(1), spec: containerSpec, pull: registryAuth.optional() }),
     result: z.object({ dockerId: z.string(), hostPort: z.number().int().nullable() }),
+  }),
+  /**
+   * Health-check a container from its host, through the port it publishes on 127.0.0.1: HTTP
+   * (status < 400) or TCP connect, `attempts` tries `intervalMs` apart. Stops early when the
+   * container exits. On failure `logs` holds its last lines.
+   */
+  containerProbe: defineHostJob({
+    name: "container.probe",
+    schema: z.object({
+      version: z.literal(1),
+      name: containerName,
+      check: z.object({
+        type: z.enum(["http", "tcp"]),
+        path: z.string(),
+        timeoutS: z.number().int().positive(),
+        attempts: z.number().int().positive(),
+        intervalMs: z.number().int().positive(),
+      }),
+    }),
+    result: z.object({
+      ok: z.boolean(),
+      attempts: z.number().int(),
+      /** Why the last attempt failed, or the passing status. */
+      detail: z.string(),
+      exited: z.boolean(),
+      exitCode: z.number().int().nullable(),
+      oomKilled: z.boolean(),
+      logs: z.array(z.string()),
+    }),
+  }),
+  /** Every container Berth manages on this host (label berth.managed). */
+  containerList: defineHostJob({
+    name: "container.list",
+    schema: z.object({ version: z.literal(1) }),
+    result: z.object({ containers: z.array(observedContainer) }),
+  }),
+  /** Run a command to completion in a new container (removed afterwards): output capped, OOM and time-outs reported. */
+  containerOneOff: defineHostJob({
+    name: "container.oneoff",
+    schema: z.object({ version: z.literal(1), spec: containerSpec, timeoutS: z.number().int().min(1).max(600), pull: registryAuth.optional() }),
+    result: z.object({
+      exitCode: z.number().int().nullable(),
+      oomKilled: z.boolean(),
+      timedOut: z.boolean(),
+      /** stdout and stderr interleaved, the last 64 KiB. */
+      output: z.string(),
+      durationMs: z.number(),
+    }),
   }),
   containerAction: defineHostJob({
     name: "container.action",
@@ -51,8 +109,10 @@ export const HOST_JOBS = {
       name: containerName,
       repo: z.string().min(1).max(255),
       tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/),
+      /** When given, the new tag is pushed to the registry (`repo` then includes the registry address). */
+      push: registryAuth.optional(),
     }),
-    result: z.object({ imageId: z.string() }),
+    result: z.object({ imageId: z.string(), digest: z.string().nullable() }),
   }),
 } as const;
 

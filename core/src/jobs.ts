@@ -40,6 +40,19 @@ export const registryEvent = z.object({
 export type RegistryEvent = z.infer<typeof registryEvent>;
 export const registryEnvelope = z.object({ events: z.array(registryEvent).max(1000) });
 
+/** A container Berth manages, as a runtime-host finds it on its engine (by label). */
+export const observedContainer = z.object({
+  dockerId: z.string(),
+  name: z.string(),
+  team: z.string().nullable(),
+  app: z.string().nullable(),
+  release: z.string().nullable(),
+  /** Docker's state: created, running, paused, restarting, removing, exited, dead. */
+  state: z.string(),
+  hostPort: z.number().int().nullable(),
+});
+export type ObservedContainer = z.infer<typeof observedContainer>;
+
 export const JOBS = {
   hostHeartbeat: defineJob({
     name: "host.heartbeat",
@@ -58,6 +71,42 @@ export const JOBS = {
   }),
   /** POST one webhook delivery; retried with backoff until it gets a 2xx. */
   webhookDeliver: defineJob({ name: "webhook.deliver", queue: QUEUES.webhooks, schema: z.object({ version: z.literal(1), deliveryId: z.string().uuid() }) }),
+  /** What a runtime-host finds on its engine, at start and periodically; the worker reconciles it with the desired state. */
+  hostInventory: defineJob({
+    name: "host.inventory",
+    queue: QUEUES.control,
+    schema: z.object({
+      version: z.literal(1),
+      hostId: hostFacts.shape.hostId,
+      reason: z.enum(["start", "periodic"]),
+      containers: z.array(observedContainer).max(5000),
+    }),
+  }),
+  /** Run one deployment to its end (job id = deployment id); serialised per app by an advisory lock. */
+  deployRun: defineJob({ name: "deploy.run", queue: QUEUES.deploys, schema: z.object({ version: z.literal(1), deploymentId: z.string().uuid() }) }),
+  /** Fails deployments whose owning worker died; scheduled every few seconds. */
+  deployReap: defineJob({ name: "deploy.reap", queue: QUEUES.deploys, schema: z.object({ version: z.literal(1) }) }),
+  /** Move every replica off a draining host. */
+  hostDrain: defineJob({ name: "host.drain", queue: QUEUES.deploys, schema: z.object({ version: z.literal(1), hostId: hostFacts.shape.hostId }) }),
+  /** Remove a deleted app's containers and routes (the rows are already gone; the payload says what to remove). */
+  appTeardown: defineJob({
+    name: "app.teardown",
+    queue: QUEUES.deploys,
+    schema: z.object({
+      version: z.literal(1),
+      appId: z.string(),
+      hostnames: z.array(z.string().max(253)).max(100),
+      containers: z.array(z.object({ hostId: z.string(), name: z.string() })).max(1000),
+    }),
+  }),
+  /** Rewrites the proxy's route table from the database (repairs lost updates); scheduled. */
+  routesSync: defineJob({ name: "routes.sync", queue: QUEUES.deploys, schema: z.object({ version: z.literal(1) }) }),
+  /** Build an image from an uploaded context through the Engine API and push it (job id = build id). */
+  buildRun: defineJob({
+    name: "build.run",
+    queue: QUEUES.builds,
+    schema: z.object({ version: z.literal(1), buildId: z.string().uuid(), deploymentId: z.string().uuid() }),
+  }),
 } as const;
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS]["name"];

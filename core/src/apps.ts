@@ -1,0 +1,121 @@
+// Apps, releases and deployments: the shapes web, worker and the CLI agree on.
+// An app's config is one zod schema; a release snapshots it (with env) so a rollback needs no rebuild.
+import { z } from "zod";
+
+/** App names: like team slugs but up to 30 characters, so `<app>-<team>` fits a DNS label. */
+export const appName = z
+  .string()
+  .min(2)
+  .max(30)
+  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "lowercase letters, digits and inner dashes only")
+  .refine((s) => !s.includes("--"), "no double dashes");
+
+/** Environment variable names Berth sets itself; users may not override them. */
+export const RESERVED_ENV = ["PORT", "BERTH_APP", "BERTH_TEAM", "BERTH_RELEASE"] as const;
+export const envKey = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "letters, digits and _; not starting with a digit")
+  .refine((k) => !(RESERVED_ENV as readonly string[]).includes(k), "this name is set by Berth");
+
+/** A Docker image reference: [registry/]path[:tag][@digest]. */
+export const imageRef = z
+  .string()
+  .min(1)
+  .max(512)
+  .regex(
+    /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/,
+    "not an image reference (like acme/web:1 or 127.0.0.1:5000/acme/web:1)",
+  );
+
+export const healthCheck = z
+  .object({
+    type: z.enum(["http", "tcp"]).default("http"),
+    /** HTTP only: any status below 400 passes. */
+    path: z.string().startsWith("/").max(512).default("/"),
+    timeoutS: z.number().int().min(1).max(60).default(3),
+    /** Tries, one every `intervalMs`, before the release is declared unhealthy. */
+    attempts: z.number().int().min(1).max(300).default(30),
+    intervalMs: z.number().int().min(100).max(30_000).default(500),
+  })
+  .strict();
+export type HealthCheck = z.infer<typeof healthCheck>;
+
+export const volumeMount = z
+  .object({
+    /** A named volume on the host; Berth prefixes it with the team and app. */
+    name: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, "lowercase letters, digits, _ . -"),
+    target: z.string().startsWith("/").max(4096),
+  })
+  .strict();
+/** A host path (or the Docker socket) mounted into the container: instance admins only. */
+export const bindMount = z
+  .object({ source: z.string().startsWith("/").max(4096), target: z.string().startsWith("/").max(4096), readOnly: z.boolean().default(false) })
+  .strict();
+
+export const appConfig = z
+  .object({
+    /** The port the app listens on inside the container; also given to it as $PORT. */
+    port: z.number().int().min(1).max(65_535).default(8080),
+    replicas: z.number().int().min(0).max(20).default(1),
+    memoryMb: z.number().int().min(16).max(65_536).default(256),
+    cpus: z.number().min(0.05).max(64).default(0.5),
+    healthCheck: healthCheck.default(healthCheck.parse({})),
+    volumes: z.array(volumeMount).max(16).default([]),
+    binds: z.array(bindMount).max(16).default([]),
+    /** Overrides the image's command. */
+    cmd: z.array(z.string().max(4096)).max(64).optional(),
+  })
+  .strict();
+export type AppConfig = z.infer<typeof appConfig>;
+export const DEFAULT_APP_CONFIG: AppConfig = appConfig.parse({});
+
+/** A change to an app's config: any subset of fields; `healthCheck` replaces the whole check. */
+export const appConfigPatch = z
+  .object({
+    port: appConfig.shape.port.unwrap().optional(),
+    replicas: appConfig.shape.replicas.unwrap().optional(),
+    memoryMb: appConfig.shape.memoryMb.unwrap().optional(),
+    cpus: appConfig.shape.cpus.unwrap().optional(),
+    healthCheck: healthCheck.optional(),
+    volumes: z.array(volumeMount).max(16).optional(),
+    binds: z.array(bindMount).max(16).optional(),
+    cmd: z.array(z.string().max(4096)).max(64).nullable().optional(),
+  })
+  .strict();
+export type AppConfigPatch = z.infer<typeof appConfigPatch>;
+
+/** One env var in a release snapshot: secrets stay sealed (core/src/secret-box.ts) until the worker starts a container. */
+export const releaseEnvVar = z.object({ key: z.string(), value: z.string(), secret: z.boolean() });
+/** What a release freezes: everything needed to start its containers again, without a rebuild. */
+export const releaseConfig = z.object({ app: appConfig, env: z.array(releaseEnvVar) });
+export type ReleaseConfig = z.infer<typeof releaseConfig>;
+
+export const DEPLOYMENT_STATES = ["queued", "building", "pushing", "starting", "health_checking", "live", "failed", "cancelled", "superseded"] as const;
+export type DeploymentState = (typeof DEPLOYMENT_STATES)[number];
+export const FINISHED_STATES: readonly DeploymentState[] = ["live", "failed", "cancelled", "superseded"];
+export const isFinished = (s: DeploymentState): boolean => FINISHED_STATES.includes(s);
+
+/** What started a deployment. */
+export const DEPLOYMENT_KINDS = ["build", "image", "rollback", "config"] as const;
+export type DeploymentKind = (typeof DEPLOYMENT_KINDS)[number];
+
+/** Largest build context accepted (a tar, possibly gzipped). */
+export const MAX_BUILD_CONTEXT_BYTES = 200 * 1024 * 1024;
+
+/** Docker names of an app's replica containers: `berth-<team>-<app>-v<version>-<n>`. */
+export const replicaName = (team: string, app: string, version: number, index: number) => `berth-${team}-${app}-v${version}-${index}`;
+/** The registry repository an app's builds are pushed to. */
+export const appRepository = (team: string, app: string) => `${team}/${app}`;
+/** Named volumes are per team and app, so two apps never share one by accident. */
+export const volumeName = (team: string, app: string, name: string) => `berth-${team}-${app}-${name}`;
+
+// ------------------------------------------------------------------ Redis keys shared by web and worker
+/** A deployment's log: a Redis stream (fields `t` = text), capped at DEPLOY_LOG_MAX_LINES, kept 14 days. */
+export const deployLogKey = (deploymentId: string) => `berth:deploy-log:${deploymentId}`;
+export const DEPLOY_LOG_MAX_LINES = 20_000;
+export const DEPLOY_LOG_TTL_S = 14 * 86_400;
+/** Set by web to ask the worker running a deployment to stop it; the worker checks it every 500 ms. */
+export const deployCancelKey = (deploymentId: string) => `berth:deploy-cancel:${deploymentId}`;
+/** Refreshed by each live worker process; a deployment whose owner's key expired is reaped. */
+export const workerAliveKey = (ownerId: string) => `berth:worker-alive:${ownerId}`;
+export const WORKER_ALIVE_TTL_S = 15;
