@@ -102,8 +102,15 @@ export type DeploymentKind = (typeof DEPLOYMENT_KINDS)[number];
 /** Largest build context accepted (a tar, possibly gzipped). */
 export const MAX_BUILD_CONTEXT_BYTES = 200 * 1024 * 1024;
 
-/** Docker names of an app's replica containers: `berth-<team>-<app>-v<version>-<n>`. */
-export const replicaName = (team: string, app: string, version: number, index: number) => `berth-${team}-${app}-v${version}-${index}`;
+/**
+ * Docker names of an app's replica containers: `berth-<team>-<app>-v<version>-<deployment>-<n>`
+ * (the deployment's first 6 characters: deploying the same release again never collides).
+ */
+export const replicaName = (team: string, app: string, version: number, deploymentId: string, index: number) =>
+  `berth-${team}-${app}-v${version}-${deploymentId.slice(0, 6)}-${index}`;
+/** One-off command containers: never reconciled away while they run. */
+export const ONE_OFF_PREFIX = "berth-oneoff-";
+export const oneOffName = (team: string, app: string, id: string) => `${ONE_OFF_PREFIX}${team}-${app}-${id.slice(0, 8)}`;
 /** The registry repository an app's builds are pushed to. */
 export const appRepository = (team: string, app: string) => `${team}/${app}`;
 /** Named volumes are per team and app, so two apps never share one by accident. */
