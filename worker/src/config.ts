@@ -22,6 +22,24 @@ const schema = z.object({
     .max(24 * 30)
     .default(24),
   BERTH_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** The Docker Engine builds run on. */
+  DOCKER_SOCKET: z.string().default("/var/run/docker.sock"),
+  /** Uploaded build contexts (web writes `<buildId>.tar`, the build deletes it). */
+  BERTH_BUILD_DIR: z.string().default("./.berth/builds"),
+  /** Builds at once on this worker's engine. */
+  BERTH_BUILD_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  BERTH_BUILD_TIMEOUT_S: z.coerce.number().int().min(10).max(7_200).default(900),
+  /** Deployments at once (different apps; one app's deployments never overlap). */
+  BERTH_DEPLOY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** Hard limit for one deployment, build included. */
+  BERTH_DEPLOY_TIMEOUT_S: z.coerce.number().int().min(30).max(7_200).default(1_200),
+  /** How long old replicas keep serving requests already sent to them after the route switched. */
+  BERTH_DRAIN_MS: z.coerce.number().int().min(0).max(600_000).default(2_000),
+  /** Apps answer at http://<app>-<team>.<BERTH_DOMAIN>. */
+  BERTH_DOMAIN: z.string().default("localhost"),
+  BERTH_PROXY_PORT: z.coerce.number().int().default(8080),
+  /** A host whose last heartbeat is older than this is offline (same setting as web). */
+  BERTH_HOST_STALE_MS: z.coerce.number().int().min(1_000).default(20_000),
   LOG_LEVEL: logLevel,
 });
 

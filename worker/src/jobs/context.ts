@@ -3,9 +3,13 @@
 import type { JOBS, JobPayload } from "@berth/core";
 import type { Logger } from "@berth/core/logger";
 import type { RegistryClient } from "@berth/core/registry/registry-client";
+import type { TokenKeys } from "@berth/core/registry/token-keys";
 import type { Db } from "@berth/db";
 import type { JobsOptions } from "bullmq";
+import type Docker from "dockerode";
 import type { Redis } from "ioredis";
+import type { Config } from "../config.ts";
+import type { HostCaller } from "../hosts/call-host.ts";
 
 export type JobContext = {
   db: Db;
@@ -20,6 +24,16 @@ export type JobContext = {
   redis: Redis;
   /** Where the registry's binary and configuration are, for garbage collection. */
   registryGc: { bin: string; config: string };
+  /** The worker's settings, parsed once. */
+  config: Config;
+  /** The Docker Engine builds run on (this worker's host). */
+  docker: Docker;
+  /** Keys that sign registry tokens (pulls by hosts, pushes by builds). */
+  tokenKeys: () => TokenKeys;
+  /** Jobs for one runtime-host, with their results. */
+  hosts: HostCaller;
+  /** This worker process: deployments it runs carry it; the reaper checks it is still alive. */
+  ownerId: string;
   /** This run of the job: handlers that record failures need to know whether it is the last. */
   attempt: { number: number; final: boolean };
 };
