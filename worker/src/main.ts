@@ -1,13 +1,16 @@
-// worker: BullMQ processors for the control plane: host registry, registry notifications and
-// reconciliation (builds and deploys next).
-import { JOBS, QUEUE_PREFIX, QUEUES } from "@berth/core";
+// worker: BullMQ processors for the control plane: host registry and inventories, registry
+// notifications, webhooks, builds (through this host's Docker Engine) and deployments.
+import { randomUUID } from "node:crypto";
+import { JOBS, QUEUE_PREFIX, QUEUES, WORKER_ALIVE_TTL_S, workerAliveKey } from "@berth/core";
 import { createLogger } from "@berth/core/logger";
 import { createRegistryClient } from "@berth/core/registry/registry-client";
 import { lazyTokenKeys } from "@berth/core/registry/token-keys";
 import { createDb } from "@berth/db";
 import { Queue, Worker } from "bullmq";
+import Docker from "dockerode";
 import { Redis } from "ioredis";
 import { loadConfig } from "./config.ts";
+import { createHostCaller } from "./hosts/call-host.ts";
 import type { JobContext } from "./jobs/context.ts";
 import { dispatch } from "./jobs/dispatch.ts";
 
@@ -16,11 +19,15 @@ const log = createLogger({ process: "worker", level: config.LOG_LEVEL });
 const db = createDb(config.DATABASE_URL);
 const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const publisher = new Redis(config.REDIS_URL);
-const registry = createRegistryClient({
-  baseUrl: `http://127.0.0.1:${config.BERTH_REGISTRY_PORT}`,
-  service: config.BERTH_REGISTRY_SERVICE,
-  keys: lazyTokenKeys(config.BERTH_REGISTRY_TOKEN_KEY, config.BERTH_REGISTRY_TOKEN_CERT),
-});
+const tokenKeys = lazyTokenKeys(config.BERTH_REGISTRY_TOKEN_KEY, config.BERTH_REGISTRY_TOKEN_CERT);
+const registry = createRegistryClient({ baseUrl: `http://127.0.0.1:${config.BERTH_REGISTRY_PORT}`, service: config.BERTH_REGISTRY_SERVICE, keys: tokenKeys });
+const docker = new Docker({ socketPath: config.DOCKER_SOCKET });
+const hosts = createHostCaller(connection);
+// This process's identity: deployments it runs carry it; the key proves it is alive.
+const ownerId = randomUUID();
+const beAlive = () => publisher.set(workerAliveKey(ownerId), "1", "EX", WORKER_ALIVE_TTL_S).catch(() => undefined);
+await beAlive();
+const aliveTimer = setInterval(beAlive, 5_000);
 
 const producers = new Map<string, Queue>();
 const enqueue: JobContext["enqueue"] = async (key, payload, opts) => {
@@ -33,7 +40,15 @@ const enqueue: JobContext["enqueue"] = async (key, payload, opts) => {
   await q.add(def.name, def.schema.parse(payload), { removeOnComplete: { age: 86_400 }, removeOnFail: { age: 7 * 86_400 }, ...opts });
 };
 
-const queues = [QUEUES.control, QUEUES.registry, QUEUES.webhooks];
+const concurrency: Record<string, number> = {
+  [QUEUES.control]: config.BERTH_WORKER_CONCURRENCY,
+  [QUEUES.registry]: config.BERTH_WORKER_CONCURRENCY,
+  [QUEUES.webhooks]: config.BERTH_WORKER_CONCURRENCY,
+  // Builds are heavy: a cap per engine. Deploys mostly wait on hosts: more at once.
+  [QUEUES.builds]: config.BERTH_BUILD_CONCURRENCY,
+  [QUEUES.deploys]: config.BERTH_DEPLOY_CONCURRENCY,
+};
+const queues = Object.keys(concurrency);
 const workers = queues.map((queue) => {
   const jobLog = log.child({ component: "jobs", queue });
   const w = new Worker(
@@ -47,12 +62,17 @@ const workers = queues.map((queue) => {
         registryGc: { bin: config.BERTH_REGISTRY_BIN, config: config.BERTH_REGISTRY_CONFIG },
         enqueue,
         encryptionKey: config.BERTH_ENCRYPTION_KEY,
+        config,
+        docker,
+        tokenKeys,
+        hosts,
+        ownerId,
         log: jobLog.child({ job: job.name, jobId: job.id }),
       }),
     {
       connection,
       prefix: QUEUE_PREFIX,
-      concurrency: config.BERTH_WORKER_CONCURRENCY,
+      concurrency: concurrency[queue] ?? 1,
     },
   );
   w.on("failed", (job, err) => jobLog.error({ job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, "job failed"));
@@ -72,12 +92,27 @@ await registryQueue.upsertJobScheduler(
   { every: config.BERTH_REGISTRY_GC_HOURS * 3_600_000 },
   { name: JOBS.registryGc.name, data: { version: 1 }, opts: { removeOnComplete: 100, removeOnFail: 100 } },
 );
-log.info({ queues }, "worker started");
+const deploysQueue = new Queue(QUEUES.deploys, { connection, prefix: QUEUE_PREFIX });
+await deploysQueue.upsertJobScheduler(
+  "deploy-reap",
+  { every: 10_000 },
+  { name: JOBS.deployReap.name, data: { version: 1 }, opts: { removeOnComplete: 10, removeOnFail: 100 } },
+);
+await deploysQueue.upsertJobScheduler(
+  "routes-sync",
+  { every: 60_000, immediately: true },
+  { name: JOBS.routesSync.name, data: { version: 1 }, opts: { removeOnComplete: 10, removeOnFail: 100 } },
+);
+log.info({ queues, ownerId }, "worker started");
 
 const shutdown = async (signal: string) => {
   log.info({ signal }, "shutting down");
+  clearInterval(aliveTimer);
   await Promise.all(workers.map((w) => w.close()));
+  await publisher.del(workerAliveKey(ownerId)).catch(() => undefined);
+  await hosts.close();
   await registryQueue.close();
+  await deploysQueue.close();
   await Promise.all([...producers.values()].map((q) => q.close()));
   await db.$disconnect();
   connection.disconnect();

@@ -1,12 +1,18 @@
 // Sends a job to one runtime-host's queue and waits for its result: the worker's only way to
 // touch containers. A host that does not answer in time (offline, engine hung) is an error that
 // names the host; the job is removed so it does not run late.
-import { HOST_JOBS, type HostJobKey, type HostJobPayload, type HostJobResult, hostQueue, QUEUE_PREFIX } from "@berth/core";
+import { hostQueue, QUEUE_PREFIX } from "@berth/core";
+import { HOST_JOBS, type HostJobKey, type HostJobPayload, type HostJobResult } from "@berth/core/host-jobs";
 import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 
 export type HostCaller = {
-  call<K extends HostJobKey>(hostId: string, key: K, payload: HostJobPayload<K>, opts?: { timeoutMs?: number; signal?: AbortSignal }): Promise<HostJobResult<K>>;
+  call<K extends HostJobKey>(
+    hostId: string,
+    key: K,
+    payload: HostJobPayload<K>,
+    opts?: { timeoutMs?: number; signal?: AbortSignal },
+  ): Promise<HostJobResult<K>>;
   close(): Promise<void>;
 };
 
@@ -26,7 +32,10 @@ export function createHostCaller(connection: Redis): HostCaller {
     let q = queues.get(hostId);
     if (!q) {
       const name = hostQueue(hostId);
-      q = { queue: new Queue(name, { connection, prefix: QUEUE_PREFIX }), events: new QueueEvents(name, { connection: connection.duplicate(), prefix: QUEUE_PREFIX }) };
+      q = {
+        queue: new Queue(name, { connection, prefix: QUEUE_PREFIX }),
+        events: new QueueEvents(name, { connection: connection.duplicate(), prefix: QUEUE_PREFIX }),
+      };
       queues.set(hostId, q);
       await q.events.waitUntilReady();
     }
@@ -52,7 +61,11 @@ export function createHostCaller(connection: Redis): HostCaller {
         const message = (err as Error).message;
         if (/timed out/i.test(message)) {
           await job.remove().catch(() => undefined);
-          throw new HostCallError(`host ${hostId} did not answer ${def.name} within ${Math.round(timeoutMs / 1000)} s (is its runtime-host running?)`, hostId, "timeout");
+          throw new HostCallError(
+            `host ${hostId} did not answer ${def.name} within ${Math.round(timeoutMs / 1000)} s (is its runtime-host running?)`,
+            hostId,
+            "timeout",
+          );
         }
         throw new HostCallError(message, hostId, "failed");
       } finally {

@@ -1,0 +1,52 @@
+// Takes a queued deployment for this worker. One app's deployments never overlap: under the
+// app's advisory lock, a deployment waits while another of the same app is running, and gives
+// way (superseded) when a newer one is queued behind it.
+
+import type { Db } from "@berth/db";
+import { deployLockSql } from "@berth/db/start-deployment";
+import { sleep } from "./watch-deployment.ts";
+
+export const RUNNING_STATES = ["building", "pushing", "starting", "health_checking"] as const;
+
+export type Claim = { kind: "claimed" } | { kind: "skip"; why: string } | { kind: "superseded" } | { kind: "orphaned"; ownerId: string | null };
+
+async function tryClaim(db: Db, deploymentId: string, ownerId: string): Promise<Claim | "busy"> {
+  return db.$transaction(async (tx) => {
+    const d = await tx.deployment.findUnique({ where: { id: deploymentId }, select: { appId: true } });
+    if (!d) return { kind: "skip", why: "deployment deleted" } as const;
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${deployLockSql(d.appId)}))`;
+    const row = await tx.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
+    if (row.status !== "queued") {
+      // A re-run of a job whose worker died: the deployment is marked as running by a process
+      // that is gone. The caller fails it now rather than waiting for the reaper.
+      if ((RUNNING_STATES as readonly string[]).includes(row.status) && row.ownerId !== ownerId) return { kind: "orphaned", ownerId: row.ownerId } as const;
+      return { kind: "skip", why: `already ${row.status}` } as const;
+    }
+    const newer = await tx.deployment.count({ where: { appId: row.appId, status: "queued", createdAt: { gt: row.createdAt } } });
+    if (newer > 0) {
+      await tx.deployment.update({
+        where: { id: row.id },
+        data: { status: "superseded", reason: "superseded by a newer deployment", finishedAt: new Date() },
+      });
+      return { kind: "superseded" } as const;
+    }
+    const running = await tx.deployment.count({ where: { appId: row.appId, status: { in: [...RUNNING_STATES] } } });
+    if (running > 0) return "busy" as const;
+    await tx.deployment.update({
+      where: { id: row.id },
+      data: { status: row.kind === "build" ? "building" : "starting", ownerId, startedAt: new Date(), heartbeatAt: new Date() },
+    });
+    return { kind: "claimed" } as const;
+  });
+}
+
+/** Claims the deployment, waiting (bounded by `waitMs`) while another of the same app runs. */
+export async function claimDeployment(db: Db, deploymentId: string, ownerId: string, waitMs: number): Promise<Claim> {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    const claim = await tryClaim(db, deploymentId, ownerId);
+    if (claim !== "busy") return claim;
+    if (Date.now() > until) return { kind: "skip", why: "another deployment of the app ran too long" };
+    await sleep(500);
+  }
+}

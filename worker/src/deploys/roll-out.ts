@@ -1,0 +1,122 @@
+// Zero-downtime roll-out of one release: start the new replicas → health-check each from its
+// host → point the app's hostnames at them (the router serves the new upstreams within
+// ROUTE_SETTLE_MS) → let the old replicas finish what they were sent → stop and remove them.
+// If anything fails before the switch, the new replicas are removed and the old ones keep serving.
+
+import type { ReleaseConfig } from "@berth/core/apps";
+import { replicaName } from "@berth/core/apps";
+import { releaseSpec } from "@berth/core/container-spec";
+import { deleteRoute, ROUTE_SETTLE_MS, setRoute } from "@berth/core/routes";
+import type { Release } from "@berth/db";
+import type { JobContext } from "../jobs/context.ts";
+import { appHostnames } from "./app-hostnames.ts";
+import { DeployError } from "./deploy-error.ts";
+import type { DeployLog } from "./deploy-log.ts";
+import { setDeploymentStatus } from "./deployment-status.ts";
+import { onlineHosts } from "./online-hosts.ts";
+import { placeReplicas } from "./place-replicas.ts";
+import { registryAuth, repoOf } from "./registry-auth.ts";
+import { type ContainerRef, removeContainers } from "./stop-containers.ts";
+import { checkAborted, sleep } from "./watch-deployment.ts";
+
+export type RollOutInput = {
+  deployment: { id: string; appId: string };
+  app: { id: string; name: string; teamId: string; teamSlug: string };
+  release: Release;
+  log: DeployLog;
+  signal: AbortSignal;
+};
+
+type Started = ContainerRef & { address: string; hostPort: number | null };
+
+export async function rollOut(ctx: JobContext, input: RollOutInput): Promise<void> {
+  const { app, release, log, signal, deployment } = input;
+  const config = release.config as ReleaseConfig;
+  const replicas = config.app.replicas;
+  const memoryBytes = config.app.memoryMb * 1024 * 1024;
+  let placement: Awaited<ReturnType<typeof onlineHosts>>;
+  try {
+    placement = placeReplicas(await onlineHosts(ctx.db, ctx.config.BERTH_HOST_STALE_MS), replicas, memoryBytes);
+  } catch (err) {
+    throw new DeployError((err as Error).message);
+  }
+  const old = await ctx.db.container.findMany({ where: { appId: app.id, NOT: { name: { contains: `-${deployment.id.slice(0, 6)}-` } } } });
+  await log.write(`Starting ${replicas} replica(s) of v${release.version} on ${[...new Set(placement.map((h) => h.id))].join(", ") || "no host"}`);
+
+  const started: Started[] = [];
+  try {
+    await Promise.all(
+      placement.map(async (host, i) => {
+        const name = replicaName(app.teamSlug, app.name, release.version, deployment.id, i);
+        const row = await ctx.db.container.create({
+          data: { hostId: host.id, teamId: app.teamId, appId: app.id, releaseId: release.id, name, image: release.imageRef, state: "creating" },
+        });
+        const ref: Started = { id: row.id, hostId: host.id, name, address: host.address, hostPort: null };
+        started.push(ref);
+        const spec = releaseSpec({ name, team: app.teamSlug, app: app.name, release: { ...release, config }, encryptionKey: ctx.config.BERTH_ENCRYPTION_KEY });
+        const pull = registryAuth(
+          ctx.tokenKeys(),
+          { port: ctx.config.BERTH_REGISTRY_PORT, service: ctx.config.BERTH_REGISTRY_SERVICE },
+          repoOf(release.imageRef),
+          ["pull"],
+        );
+        const result = await ctx.hosts.call(host.id, "containerRun", { version: 1, spec, pull }, { timeoutMs: 300_000, signal });
+        ref.hostPort = result.hostPort;
+        await ctx.db.container.update({ where: { id: row.id }, data: { dockerId: result.dockerId, hostPort: result.hostPort, state: "running" } });
+        await log.write(`  ${name} started on ${host.id} (127.0.0.1:${result.hostPort})`);
+      }),
+    );
+    checkAborted(signal);
+
+    if (replicas > 0) {
+      await setDeploymentStatus(ctx, deployment, "health_checking");
+      const hc = config.app.healthCheck;
+      await log.write(`Health check: ${hc.type === "http" ? `GET ${hc.path}` : "TCP connect"}, up to ${hc.attempts} tries ${hc.intervalMs} ms apart`);
+      await Promise.all(
+        started.map(async (c) => {
+          const r = await ctx.hosts.call(
+            c.hostId,
+            "containerProbe",
+            { version: 1, name: c.name, check: hc },
+            {
+              timeoutMs: hc.attempts * (hc.intervalMs + hc.timeoutS * 1000) + 30_000,
+              signal,
+            },
+          );
+          if (!r.ok) {
+            await log.write(`  ${c.name}: unhealthy after ${r.attempts} tries: ${r.detail}`);
+            if (r.logs.length > 0) await log.write(`  last lines of ${c.name}:`, ...r.logs.map((l) => `    ${l}`));
+            const why = r.oomKilled ? "it was killed for using more memory than its limit" : r.detail;
+            throw new DeployError(`health check failed on ${c.name}: ${why}${r.logs.length ? ` — last output: ${r.logs.slice(-3).join(" | ")}` : ""}`);
+          }
+          await log.write(`  ${c.name}: healthy (${r.detail})`);
+        }),
+      );
+    }
+    checkAborted(signal);
+  } catch (err) {
+    // Before the switch nothing serves from the new replicas: remove them, the old ones stay.
+    await log.write(`Removing the new replica(s); the previous release keeps serving`);
+    await removeContainers(ctx, started, { graceful: false });
+    throw err;
+  }
+
+  // The switch: every hostname of the app now resolves to the new replicas.
+  const hostnames = await appHostnames(ctx.db, { id: app.id, name: app.name, teamSlug: app.teamSlug }, ctx.config.BERTH_DOMAIN);
+  const upstreams = started.filter((c) => c.hostPort).map((c) => ({ address: c.address, port: c.hostPort as number }));
+  for (const hostname of hostnames) {
+    if (upstreams.length > 0) await setRoute(ctx.redis, hostname, { appId: app.id, upstreams });
+    else await deleteRoute(ctx.redis, hostname);
+  }
+  await sleep(ROUTE_SETTLE_MS);
+  await log.write(upstreams.length > 0 ? `Switched ${hostnames.join(", ")} to v${release.version}` : `Scaled to 0: ${hostnames.join(", ")} no longer served`);
+  await setDeploymentStatus(ctx, deployment, "live", { reason: null, releaseId: release.id });
+
+  if (old.length > 0) {
+    await log.write(`Stopping ${old.length} old replica(s) after ${ctx.config.BERTH_DRAIN_MS} ms`);
+    await sleep(ctx.config.BERTH_DRAIN_MS);
+    const problems = await removeContainers(ctx, old, { graceful: true });
+    for (const p of problems) await log.write(`  could not remove ${p}`);
+  }
+  await log.write(`v${release.version} is live`);
+}

@@ -1,0 +1,119 @@
+// The `deploy.run` job: one deployment from queued to live, failed or cancelled.
+//   build    → wait for the build job (builds queue) → release from the built image
+//   image    → resolve the reference to a digest in Berth's registry → release
+//   rollback / config → the release given
+// then roll out (roll-out.ts). Whatever happens, the deployment ends in a finished state, and
+// a worker that dies mid-way leaves it to the reaper (reap-deployments.ts).
+import type { JobPayload } from "@berth/core";
+import { appRepository, workerAliveKey } from "@berth/core/apps";
+import type { Release } from "@berth/db";
+import type { JobContext } from "../jobs/context.ts";
+import { claimDeployment } from "./claim-deployment.ts";
+import { createRelease, snapshotConfig } from "./create-release.ts";
+import { DeployError } from "./deploy-error.ts";
+import { deployLog } from "./deploy-log.ts";
+import { setDeploymentStatus } from "./deployment-status.ts";
+import { failOrphan } from "./reap-deployments.ts";
+import { resolveImage } from "./resolve-image.ts";
+import { rollOut } from "./roll-out.ts";
+import { checkAborted, sleep, watchDeployment } from "./watch-deployment.ts";
+
+export async function deployRun(payload: JobPayload<"deployRun">, ctx: JobContext): Promise<void> {
+  const timeoutMs = ctx.config.BERTH_DEPLOY_TIMEOUT_S * 1000;
+  const claim = await claimDeployment(ctx.db, payload.deploymentId, ctx.ownerId, timeoutMs);
+  if (claim.kind === "orphaned") {
+    // BullMQ re-runs a job whose worker stopped renewing its lock; fail it unless that worker lives.
+    if (claim.ownerId && (await ctx.redis.exists(workerAliveKey(claim.ownerId)))) return;
+    return failOrphan(ctx, payload.deploymentId);
+  }
+  if (claim.kind === "superseded") return;
+  if (claim.kind === "skip") {
+    ctx.log.info({ deploymentId: payload.deploymentId, why: claim.why }, "deployment not run");
+    return;
+  }
+
+  const deployment = await ctx.db.deployment.findUniqueOrThrow({
+    where: { id: payload.deploymentId },
+    include: { app: { include: { team: { select: { slug: true } } } }, release: true, build: true },
+  });
+  const app = { id: deployment.app.id, name: deployment.app.name, teamId: deployment.app.teamId, teamSlug: deployment.app.team.slug };
+  const ref = { id: deployment.id, appId: app.id };
+  const log = deployLog(ctx.redis, app.id, deployment.id);
+  await setDeploymentStatus(ctx, ref, deployment.kind === "build" ? "building" : "starting");
+  const watch = watchDeployment(ctx, deployment.id, timeoutMs);
+  const started = Date.now();
+  try {
+    await log.write(`Deployment ${deployment.id} (${deployment.kind}) of ${app.teamSlug}/${app.name} picked up by worker ${ctx.ownerId.slice(0, 8)}`);
+    let release: Release;
+    if (deployment.kind === "rollback" || deployment.kind === "config") {
+      if (!deployment.release) throw new DeployError("the release to deploy no longer exists");
+      release = deployment.release;
+      await log.write(`Deploying release v${release.version} (${release.imageRef})`);
+    } else {
+      let imageRef: string;
+      let digest: string;
+      if (deployment.kind === "build") {
+        if (!deployment.build) throw new DeployError("the build of this deployment no longer exists");
+        const built = await waitForBuild(ctx, deployment.build.id, deployment.id, watch.signal);
+        ({ imageRef, digest } = built);
+      } else {
+        if (!deployment.imageRef) throw new DeployError("no image to deploy");
+        await log.write(`Resolving ${deployment.imageRef}`);
+        ({ imageRef, digest } = await resolveImage(ctx.registry, deployment.imageRef, ctx.config.BERTH_REGISTRY_PORT));
+      }
+      checkAborted(watch.signal);
+      const config = await snapshotConfig(ctx.db, app.id, deployment.app.config);
+      release = await createRelease(ctx, {
+        appId: app.id,
+        appRepo: appRepository(app.teamSlug, app.name),
+        imageRef,
+        digest,
+        buildId: deployment.buildId,
+        config,
+        createdBy: deployment.createdBy,
+      });
+      await ctx.db.deployment.update({ where: { id: deployment.id }, data: { releaseId: release.id } });
+      await log.write(`Release v${release.version}: ${imageRef}`);
+    }
+    await setDeploymentStatus(ctx, ref, "starting");
+    await rollOut(ctx, { deployment: ref, app, release, log, signal: watch.signal });
+    await log.write(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } catch (err) {
+    const reason = watch.signal.aborted && watch.signal.reason instanceof DeployError ? watch.signal.reason : err;
+    const outcome = reason instanceof DeployError ? reason.outcome : "failed";
+    const message = reason instanceof DeployError ? reason.message : `internal error: ${(reason as Error).message}`;
+    if (!(reason instanceof DeployError)) ctx.log.error({ err, deploymentId: deployment.id }, "deployment failed unexpectedly");
+    await log.write(`${outcome === "cancelled" ? "Cancelled" : "Failed"}: ${message}`).catch(() => undefined);
+    await setDeploymentStatus(ctx, ref, outcome, { reason: message });
+  } finally {
+    watch.stop();
+  }
+}
+
+/** Queues the build on the builds queue (capped per engine) and waits for its row to finish. */
+async function waitForBuild(ctx: JobContext, buildId: string, deploymentId: string, signal: AbortSignal): Promise<{ imageRef: string; digest: string }> {
+  await ctx.enqueue("buildRun", { version: 1, buildId, deploymentId }, { jobId: buildId });
+  // After a cancel or time-out the build notices the same Redis key; give it 10 s to say so.
+  let abortedAt: number | null = null;
+  for (;;) {
+    const build = await ctx.db.build.findUniqueOrThrow({ where: { id: buildId } });
+    if (build.status === "succeeded") {
+      if (!build.imageRef || !build.digest) throw new DeployError("the build finished without an image");
+      const repo = build.imageRef.replace(/:[^/:]*$/, "");
+      return { imageRef: `${repo}@${build.digest}`, digest: build.digest };
+    }
+    if (build.status === "failed") throw new DeployError(`build failed: ${build.error ?? "unknown error"}`);
+    if (build.status === "cancelled") throw new DeployError("build cancelled", "cancelled");
+    if (signal.aborted) {
+      abortedAt ??= Date.now();
+      if (build.status === "queued") {
+        await ctx.db.build.updateMany({
+          where: { id: buildId, status: "queued" },
+          data: { status: "cancelled", error: "cancelled before it started", finishedAt: new Date() },
+        });
+      }
+      if (Date.now() - abortedAt > 10_000) checkAborted(signal);
+    }
+    await sleep(250);
+  }
+}

@@ -1,0 +1,84 @@
+// A runtime-host reported what runs on its engine (at its start and every 30 s). Reconcile:
+// - a managed container Berth has no row for (and no deployment is creating) is an orphan: removed;
+// - a replica of an app's serving release that vanished is started again and the route follows;
+// - every known container's state and port are refreshed.
+// Nothing is ever duplicated: containers are matched by name, and a replica is only recreated
+// under the same name.
+import { type JobPayload, ONE_OFF_PREFIX } from "@berth/core";
+import type { ReleaseConfig } from "@berth/core/apps";
+import { releaseSpec } from "@berth/core/container-spec";
+import { type BusMessage, EVENTS_CHANNEL, ROOMS } from "@berth/core/events";
+import { RUNNING_STATES } from "../deploys/claim-deployment.ts";
+import { refreshAppRoutes } from "../deploys/refresh-routes.ts";
+import { registryAuth, repoOf } from "../deploys/registry-auth.ts";
+import type { JobContext } from "./context.ts";
+
+/** Rows younger than this may belong to a container still being created. */
+const SETTLE_MS = 60_000;
+
+export async function hostInventory(payload: JobPayload<"hostInventory">, ctx: JobContext): Promise<void> {
+  const host = await ctx.db.host.findUnique({ where: { id: payload.hostId } });
+  if (!host) return; // its first heartbeat has not been recorded yet; the next inventory will do
+  const rows = await ctx.db.container.findMany({ where: { hostId: host.id }, include: { app: { include: { team: { select: { slug: true } } } } } });
+  const byName = new Map(payload.containers.map((c) => [c.name, c]));
+  const known = new Set(rows.map((r) => r.name));
+  const busyApps = new Set((await ctx.db.deployment.findMany({ where: { status: { in: [...RUNNING_STATES] } }, select: { appId: true } })).map((d) => d.appId));
+
+  // Orphans: managed containers nobody knows about.
+  for (const c of payload.containers) {
+    if (known.has(c.name) || c.name.startsWith(ONE_OFF_PREFIX)) continue;
+    ctx.log.warn({ hostId: host.id, name: c.name }, "removing an orphan container");
+    await ctx.hosts.call(host.id, "containerAction", { version: 1, name: c.name, action: "remove" }, { timeoutMs: 30_000 }).catch((err) => {
+      ctx.log.warn({ hostId: host.id, name: c.name, err: (err as Error).message }, "could not remove an orphan");
+    });
+  }
+
+  const touchedApps = new Set<string>();
+  for (const row of rows) {
+    const seen = byName.get(row.name);
+    if (seen) {
+      if (seen.state !== row.state || seen.hostPort !== row.hostPort || seen.dockerId !== row.dockerId) {
+        await ctx.db.container.update({ where: { id: row.id }, data: { state: seen.state, hostPort: seen.hostPort, dockerId: seen.dockerId } });
+        if (seen.hostPort !== row.hostPort && row.appId) touchedApps.add(row.appId);
+        if (row.appId) await publishContainer(ctx, row.appId, row.id, seen.state);
+      }
+      continue;
+    }
+    // Missing from the engine.
+    if (Date.now() - row.createdAt.getTime() < SETTLE_MS || !row.app || !row.releaseId || busyApps.has(row.app.id)) continue;
+    const serving = await ctx.db.deployment.findFirst({ where: { appId: row.app.id, status: "live" }, orderBy: { createdAt: "desc" } });
+    const release = serving?.releaseId === row.releaseId ? await ctx.db.release.findUnique({ where: { id: row.releaseId } }) : null;
+    if (!release) {
+      await ctx.db.container.delete({ where: { id: row.id } });
+      continue;
+    }
+    ctx.log.warn({ hostId: host.id, name: row.name }, "a replica of the serving release vanished: starting it again");
+    try {
+      const spec = releaseSpec({
+        name: row.name,
+        team: row.app.team.slug,
+        app: row.app.name,
+        release: { version: release.version, imageRef: release.imageRef, config: release.config as ReleaseConfig },
+        encryptionKey: ctx.config.BERTH_ENCRYPTION_KEY,
+      });
+      const pull = registryAuth(
+        ctx.tokenKeys(),
+        { port: ctx.config.BERTH_REGISTRY_PORT, service: ctx.config.BERTH_REGISTRY_SERVICE },
+        repoOf(release.imageRef),
+        ["pull"],
+      );
+      const result = await ctx.hosts.call(host.id, "containerRun", { version: 1, spec, pull }, { timeoutMs: 300_000 });
+      await ctx.db.container.update({ where: { id: row.id }, data: { dockerId: result.dockerId, hostPort: result.hostPort, state: "running" } });
+      await publishContainer(ctx, row.app.id, row.id, "running");
+      touchedApps.add(row.app.id);
+    } catch (err) {
+      ctx.log.error({ hostId: host.id, name: row.name, err: (err as Error).message }, "could not restore a replica");
+    }
+  }
+  for (const appId of touchedApps) await refreshAppRoutes(ctx, appId);
+}
+
+async function publishContainer(ctx: JobContext, appId: string, containerId: string, state: string): Promise<void> {
+  const message: BusMessage = { type: "container.updated", room: ROOMS.app(appId), payload: { version: 1, appId, containerId, state } };
+  await ctx.publisher.publish(EVENTS_CHANNEL, JSON.stringify(message));
+}
