@@ -1,0 +1,108 @@
+// Builds an image from an uploaded context with the engine's classic builder (its layer cache is
+// reused from build to build) and pushes it to Berth's registry. Output reaches the deployment's
+// log line by line as the engine sends it. Aborting destroys the request: the engine cancels a
+// build whose client went away, and we wait until its step container is really gone.
+import { createReadStream } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import type Docker from "dockerode";
+import type { DeployLog } from "../deploys/deploy-log.ts";
+import { BuildFailure, describeBuildFailure, engineAnswered, engineMessage, stepTracker } from "./build-errors.ts";
+import { layerProgress, lineSplitter, readProgress } from "./json-stream.ts";
+import { pushImage, type RegistryAuth } from "./push-image.ts";
+
+export type BuildImageOptions = {
+  docker: Docker;
+  /** A tar of the context, gzipped or not (the engine takes both). */
+  contextPath: string;
+  /** `127.0.0.1:<port>/<team>/<app>` */
+  repo: string;
+  tag: string;
+  /** Push credentials, asked for once the build is done (registry tokens are short-lived); may wait, until `signal` aborts. */
+  registry: (signal: AbortSignal) => Promise<RegistryAuth>;
+  log: DeployLog;
+  /** Cancels the build; a BuildFailure given as the abort reason is what gets thrown. */
+  signal: AbortSignal;
+  timeoutMs: number;
+};
+
+export async function buildImage(opts: BuildImageOptions): Promise<{ imageRef: string; digest: string }> {
+  const signal = AbortSignal.any([opts.signal, AbortSignal.timeout(opts.timeoutMs)]);
+  try {
+    await build(opts, signal);
+    signal.throwIfAborted();
+    const auth = await opts.registry(signal);
+    const digest = await pushImage({ docker: opts.docker, repo: opts.repo, tag: opts.tag, auth, log: opts.log, signal });
+    return { imageRef: `${opts.repo}:${opts.tag}`, digest };
+  } catch (e) {
+    if (!signal.aborted) throw e;
+    if (opts.signal.aborted) throw opts.signal.reason instanceof BuildFailure ? opts.signal.reason : new BuildFailure("build cancelled", "cancelled");
+    throw new BuildFailure(`timed out after ${Math.round(opts.timeoutMs / 1000)} s`);
+  }
+}
+
+async function build(opts: BuildImageOptions, signal: AbortSignal): Promise<void> {
+  const registryHost = opts.repo.slice(0, opts.repo.indexOf("/"));
+  const context = createReadStream(opts.contextPath);
+  const steps = stepTracker();
+  let container: string | undefined;
+  try {
+    let res: NodeJS.ReadableStream;
+    try {
+      res = await opts.docker.buildImage(context, { t: `${opts.repo}:${opts.tag}`, rm: true, forcerm: true, pull: false, abortSignal: signal });
+    } catch (e) {
+      // The engine refused the context before the first step: no Dockerfile, a syntax error, not a tar.
+      if (engineAnswered(e)) throw new BuildFailure(describeBuildFailure({ error: engineMessage(e), registryHost }));
+      throw e;
+    }
+
+    const lines = lineSplitter();
+    const layers = layerProgress();
+    let imageId: string | undefined;
+    let error: string | undefined;
+    for await (const m of readProgress(res as AsyncIterable<Buffer>)) {
+      const out = m.stream !== undefined ? lines.push(m.stream) : [];
+      const status = layers(m);
+      if (status) out.push(status);
+      if (m.aux?.ID) imageId = m.aux.ID;
+      if (m.error || m.errorDetail) {
+        out.push(...lines.flush());
+        error = m.errorDetail?.message ?? m.error ?? "unknown error";
+      }
+      for (const line of out) {
+        steps.see(line);
+        container = line.match(/^ ---> Running in ([0-9a-f]{12,64})$/)?.[1] ?? container;
+      }
+      await opts.log.write(...out);
+    }
+    await opts.log.write(...lines.flush());
+    if (error) {
+      const message = describeBuildFailure({ step: steps.current, error, registryHost });
+      // The footer repeats the message; the engine's own words are kept when the message rephrases them.
+      if (!message.includes(error)) await opts.log.write(error);
+      throw new BuildFailure(message);
+    }
+    if (!imageId) throw new Error("the engine ended the build without reporting an image");
+  } catch (e) {
+    if (signal.aborted && container) await untilGone(opts.docker, container);
+    throw e;
+  } finally {
+    context.destroy();
+  }
+}
+
+/** The engine removes the step container of a cancelled build itself; make sure, and force it if it lingers. */
+async function untilGone(docker: Docker, id: string): Promise<void> {
+  const c = docker.getContainer(id);
+  for (let i = 0; i < 50; i++) {
+    try {
+      await c.inspect();
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode === 404) return;
+      throw e;
+    }
+    await sleep(200);
+  }
+  await c.remove({ force: true }).catch((e: { statusCode?: number }) => {
+    if (e.statusCode !== 404) throw e;
+  });
+}

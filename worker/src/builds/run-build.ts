@@ -1,0 +1,124 @@
+// The build.run job: builds an app's uploaded context into `<registry>/<team>/<app>:build-<id>`,
+// pushes it, and records the outcome on the build row. A failed or cancelled build is data (the
+// row says why) and the job succeeds; only infrastructure errors throw, so BullMQ retries them.
+import { rm, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { JobPayload } from "@berth/core";
+import { appRepository, deployCancelKey } from "@berth/core/apps";
+import { LAST_WRITE_GRANT_KEY, READONLY_KEY } from "@berth/core/registry/grant";
+import { internalRegistryToken } from "@berth/core/registry/registry-client";
+import type { Redis } from "ioredis";
+import type { Config } from "../config.ts";
+import { type DeployLog, deployLog } from "../deploys/deploy-log.ts";
+import type { JobContext } from "../jobs/context.ts";
+import { BuildFailure, MAX_ERROR_CHARS } from "./build-errors.ts";
+import { buildImage } from "./build-image.ts";
+import type { RegistryAuth } from "./push-image.ts";
+
+export type BuildDeps = Pick<JobContext, "db" | "redis" | "docker" | "tokenKeys" | "log" | "attempt"> & {
+  config: Pick<Config, "BERTH_BUILD_DIR" | "BERTH_BUILD_TIMEOUT_S" | "BERTH_REGISTRY_PORT" | "BERTH_REGISTRY_SERVICE">;
+};
+
+export async function buildRun(payload: JobPayload<"buildRun">, ctx: BuildDeps): Promise<void> {
+  const row = await ctx.db.build.findUnique({ where: { id: payload.buildId }, include: { app: { include: { team: { select: { slug: true } } } } } });
+  if (!row) return void ctx.log.warn({ buildId: payload.buildId }, "build not found (its app was deleted?); nothing to do");
+  // Claiming the row is what makes a re-delivered job (after a crash) never build twice.
+  const claimed = await ctx.db.build.updateMany({ where: { id: row.id, status: "queued" }, data: { status: "running", startedAt: new Date() } });
+  const contextPath = join(resolve(ctx.config.BERTH_BUILD_DIR), `${row.id}.tar`);
+  if (claimed.count === 0) {
+    // A running build's context belongs to whoever runs it; a finished one's (e.g. cancelled before it started) is garbage.
+    const now = await ctx.db.build.findUnique({ where: { id: row.id }, select: { status: true } });
+    if (now && now.status !== "running" && now.status !== "queued") await rm(contextPath, { force: true });
+    return void ctx.log.info({ buildId: row.id, status: now?.status }, "build is not queued; skipped");
+  }
+
+  const team = row.app.team.slug;
+  const app = row.app.name;
+  const registryHost = `127.0.0.1:${ctx.config.BERTH_REGISTRY_PORT}`;
+  const repo = `${registryHost}/${appRepository(team, app)}`;
+  const tag = `build-${row.id.slice(0, 12)}`;
+  const log = deployLog(ctx.redis, row.appId, payload.deploymentId);
+  const watch = watchCancel(ctx, payload.deploymentId);
+  const started = Date.now();
+  let keepContext = false;
+  try {
+    const size = await stat(contextPath)
+      .then((s) => s.size)
+      .catch(() => null);
+    if (size === null) throw new BuildFailure("the build context is missing: it was never uploaded, or already removed");
+    await log.write(`Building ${team}/${app} from an uploaded context (${formatSize(size)})`);
+    if (await ctx.redis.exists(deployCancelKey(payload.deploymentId))) throw new BuildFailure("cancelled by a user", "cancelled");
+    const out = await buildImage({
+      docker: ctx.docker,
+      contextPath,
+      repo,
+      tag,
+      registry: (signal) => pushAuth(ctx, { registryHost, repo: appRepository(team, app), log, signal }),
+      log,
+      signal: watch.signal,
+      timeoutMs: ctx.config.BERTH_BUILD_TIMEOUT_S * 1000,
+    });
+    await ctx.db.build.update({ where: { id: row.id }, data: { status: "succeeded", imageRef: out.imageRef, digest: out.digest, finishedAt: new Date() } });
+    await log.write(`Built and pushed ${out.imageRef}@${out.digest} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    ctx.log.info({ buildId: row.id, imageRef: out.imageRef, digest: out.digest, ms: Date.now() - started }, "build succeeded");
+  } catch (e) {
+    if (e instanceof BuildFailure) {
+      await ctx.db.build.update({ where: { id: row.id }, data: { status: e.outcome, error: e.message, finishedAt: new Date() } });
+      await log.write(`Build ${e.outcome}: ${e.message}`);
+      ctx.log.info({ buildId: row.id, outcome: e.outcome, reason: e.message }, "build did not succeed");
+      return;
+    }
+    // The engine, Redis or Postgres failed us: hand the build back for the retry, or fail it on the last attempt.
+    const message = e instanceof Error ? e.message : String(e);
+    keepContext = !ctx.attempt.final;
+    await ctx.db.build.update({
+      where: { id: row.id },
+      data: ctx.attempt.final
+        ? { status: "failed", error: `internal error: ${message}`.slice(0, MAX_ERROR_CHARS), finishedAt: new Date() }
+        : { status: "queued", startedAt: null },
+    });
+    await log.write(ctx.attempt.final ? `Build failed: internal error: ${message}` : `Build interrupted (${message}); it will be retried`);
+    throw e;
+  } finally {
+    watch.stop();
+    if (!keepContext) await rm(contextPath, { force: true });
+  }
+}
+
+const formatSize = (bytes: number) => (bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} kB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+
+/** Aborts with a cancellation when web sets the deployment's cancel key; checked every 500 ms. */
+function watchCancel(ctx: { redis: Redis; log: BuildDeps["log"] }, deploymentId: string) {
+  const controller = new AbortController();
+  let busy = false;
+  const timer = setInterval(async () => {
+    if (busy || controller.signal.aborted) return;
+    busy = true;
+    try {
+      if (await ctx.redis.exists(deployCancelKey(deploymentId))) controller.abort(new BuildFailure("cancelled by a user", "cancelled"));
+    } catch (e) {
+      // A Redis hiccup: the next tick asks again.
+      ctx.log.warn({ err: e instanceof Error ? e.message : String(e) }, "could not check for a cancel request");
+    } finally {
+      busy = false;
+    }
+  }, 500);
+  return { signal: controller.signal, stop: () => clearInterval(timer) };
+}
+
+/**
+ * A push token for the app's repository. Garbage collection freezes registry writes: the write is
+ * announced before the freeze is checked, so a collection starting after the check waits for
+ * this token to expire; during a freeze the push waits (bounded by the build's cancel and timeout).
+ */
+async function pushAuth(ctx: BuildDeps, opts: { registryHost: string; repo: string; log: DeployLog; signal: AbortSignal }): Promise<RegistryAuth> {
+  for (let waited = false; ; waited = true) {
+    await ctx.redis.set(LAST_WRITE_GRANT_KEY, String(Date.now()));
+    if (!(await ctx.redis.exists(READONLY_KEY))) break;
+    if (!waited) await opts.log.write("Waiting for registry garbage collection to finish before pushing");
+    await sleep(2_000, undefined, { signal: opts.signal });
+  }
+  const token = internalRegistryToken(ctx.tokenKeys(), ctx.config.BERTH_REGISTRY_SERVICE, [{ type: "repository", name: opts.repo, actions: ["pull", "push"] }]);
+  return { serveraddress: opts.registryHost, registrytoken: token };
+}

@@ -1,0 +1,264 @@
+// Builds through the real stack, in process: the build.run handler against Postgres, Redis,
+// dockerd (classic builder) and Berth's registry. Each run makes its own team and app with
+// Prisma and removes them, their log streams and their local images after.
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { promisify } from "node:util";
+import { deployCancelKey, deployLogKey } from "@berth/core/apps";
+import { createLogger } from "@berth/core/logger";
+import { LAST_WRITE_GRANT_KEY, READONLY_KEY } from "@berth/core/registry/grant";
+import { createRegistryClient } from "@berth/core/registry/registry-client";
+import { lazyTokenKeys } from "@berth/core/registry/token-keys";
+import { createDb } from "@berth/db";
+import Docker from "dockerode";
+import { Redis } from "ioredis";
+import { type BuildDeps, buildRun } from "../src/builds/run-build.ts";
+import { loadConfig } from "../src/config.ts";
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, "../..");
+const home = process.env.BERTH_HOME ?? join(root, ".berth");
+const workDir = await mkdtemp(join(tmpdir(), "berth-builds-"));
+const buildDir = join(workDir, "contexts");
+const config = loadConfig({
+  BERTH_REGISTRY_TOKEN_KEY: join(home, "registry/token.key"),
+  BERTH_REGISTRY_TOKEN_CERT: join(home, "registry/token.crt"),
+  ...process.env,
+  BERTH_BUILD_DIR: buildDir,
+});
+const registryHost = `127.0.0.1:${config.BERTH_REGISTRY_PORT}`;
+const BASE = `${registryHost}/berth/busybox:1`;
+
+const db = createDb(config.DATABASE_URL, { max: 4 });
+const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+const docker = new Docker({ socketPath: config.DOCKER_SOCKET });
+const tokenKeys = lazyTokenKeys(config.BERTH_REGISTRY_TOKEN_KEY, config.BERTH_REGISTRY_TOKEN_CERT);
+const registry = createRegistryClient({ baseUrl: `http://${registryHost}`, service: config.BERTH_REGISTRY_SERVICE, keys: tokenKeys });
+const ctx: BuildDeps = {
+  db,
+  redis,
+  docker,
+  tokenKeys,
+  log: createLogger({ process: "test", level: "warn" }),
+  attempt: { number: 1, final: true },
+  config: { ...config, BERTH_BUILD_TIMEOUT_S: 120 },
+};
+
+const rand = () => randomBytes(4).toString("hex");
+const team = `bt-${rand()}`;
+let appId = "";
+const deployments: string[] = [];
+
+before(async () => {
+  await mkdir(buildDir, { recursive: true });
+  const t = await db.team.create({ data: { slug: team, name: team } });
+  appId = (await db.app.create({ data: { teamId: t.id, name: "web", sourceType: "git" } })).id;
+});
+
+after(async () => {
+  const images = await docker.listImages({ filters: { reference: [`${registryHost}/${team}/*`] } });
+  for (const image of images) await docker.getImage(image.Id).remove({ force: true });
+  await db.team.deleteMany({ where: { slug: team } });
+  if (deployments.length) await redis.del(...deployments.flatMap((d) => [deployLogKey(d), deployCancelKey(d)]));
+  await rm(workDir, { recursive: true, force: true });
+  await db.$disconnect();
+  redis.disconnect();
+});
+
+type Context = { dir: string } | { files: Record<string, string> };
+
+/** A build row (+ its deployment) and its context tar where web would have put it. */
+async function newBuild(context: Context, opts: { gzip?: boolean; status?: "queued" | "running" | "succeeded" | "cancelled" } = {}) {
+  const build = await db.build.create({ data: { appId, source: "upload", status: opts.status ?? "queued" } });
+  const deployment = await db.deployment.create({ data: { appId, kind: "build", buildId: build.id } });
+  deployments.push(deployment.id);
+  let dir: string;
+  if ("dir" in context) dir = context.dir;
+  else {
+    dir = await mkdtemp(join(workDir, "src-"));
+    for (const [name, text] of Object.entries(context.files)) await writeFile(join(dir, name), text);
+  }
+  const tarPath = join(buildDir, `${build.id}.tar`);
+  await run("tar", ["-C", dir, opts.gzip ? "-czf" : "-cf", tarPath, "."]);
+  return { payload: { version: 1 as const, buildId: build.id, deploymentId: deployment.id }, tarPath };
+}
+
+const row = (id: string) => db.build.findUniqueOrThrow({ where: { id } });
+async function logLines(deploymentId: string): Promise<string[]> {
+  const entries = await redis.xrange(deployLogKey(deploymentId), "-", "+");
+  return entries.map(([, fields]) => fields[fields.indexOf("t") + 1] ?? "");
+}
+
+describe("build.run", () => {
+  let firstDigest = "";
+
+  it("builds examples/node-http from a gzipped context and pushes it to Berth's registry", async () => {
+    const { payload, tarPath } = await newBuild({ dir: join(root, "examples/node-http") }, { gzip: true });
+    await buildRun(payload, ctx);
+
+    const b = await row(payload.buildId);
+    assert.equal(b.status, "succeeded", b.error ?? "");
+    const tag = `build-${payload.buildId.slice(0, 12)}`;
+    assert.equal(b.imageRef, `${registryHost}/${team}/web:${tag}`);
+    assert.match(b.digest ?? "", /^sha256:[a-f0-9]{64}$/);
+    assert.ok(b.startedAt && b.finishedAt && b.finishedAt >= b.startedAt);
+    const manifest = await registry.getManifest(`${team}/web`, tag);
+    assert.equal(manifest?.digest, b.digest, "the registry serves the tag under the digest the build recorded");
+    assert.equal(existsSync(tarPath), false, "the context is deleted");
+
+    const lines = await logLines(payload.deploymentId);
+    assert.match(lines[0] ?? "", /^Building bt-[a-f0-9]+\/web from an uploaded context \(\d+\.\d kB\)$/);
+    assert.ok(lines.includes("Step 1/7 : FROM 127.0.0.1:5000/berth/node:20"), lines.join("\n"));
+    assert.ok(
+      lines.some((l) => l.startsWith("Pushing ")),
+      "push progress is relayed",
+    );
+    assert.ok(!lines.some((l) => l.trim() === ""), "no empty lines");
+    assert.ok(!lines.some((l) => /\[=*>?\s*\]/.test(l)), "no progress bars");
+    assert.match(lines.at(-1) ?? "", new RegExp(`^Built and pushed ${b.imageRef}@${b.digest} in \\d+\\.\\d s$`));
+    firstDigest = b.digest ?? "";
+  });
+
+  it("builds the same context again from the engine's layer cache", async () => {
+    const { payload } = await newBuild({ dir: join(root, "examples/node-http") });
+    await buildRun(payload, ctx);
+    const b = await row(payload.buildId);
+    assert.equal(b.status, "succeeded", b.error ?? "");
+    const lines = await logLines(payload.deploymentId);
+    const steps = lines.filter((l) => /^Step \d+\/\d+ : /.test(l)).length;
+    assert.equal(steps, 7);
+    assert.equal(lines.filter((l) => l.includes("Using cache")).length, steps - 1, "every step after FROM comes from the cache");
+    assert.equal(b.digest, firstDigest, "the same image, so the same digest");
+  });
+
+  it("fails a build whose RUN step fails, naming the step, and keeps the step's output in the log", async () => {
+    const { payload, tarPath } = await newBuild({ files: { Dockerfile: `FROM ${BASE}\nRUN true\nRUN echo about to fail && exit 3\n` } });
+    await buildRun(payload, ctx);
+    const b = await row(payload.buildId);
+    assert.equal(b.status, "failed");
+    assert.equal(
+      b.error,
+      "Step 3/3 : RUN echo about to fail && exit 3 failed: The command '/bin/sh -c echo about to fail && exit 3' returned a non-zero code: 3",
+    );
+    assert.ok(b.finishedAt);
+    assert.equal(existsSync(tarPath), false, "the context is deleted after a failure too");
+    const lines = await logLines(payload.deploymentId);
+    assert.ok(lines.includes("about to fail"), lines.join("\n"));
+    assert.equal(lines.at(-1), `Build failed: ${b.error}`);
+  });
+
+  it("explains a base image that is not in Berth's registry", async () => {
+    const image = `node:20-${rand()}`;
+    const { payload } = await newBuild({ files: { Dockerfile: `FROM ${image}\nRUN true\n` } });
+    await buildRun(payload, ctx);
+    const b = await row(payload.buildId);
+    assert.equal(b.status, "failed");
+    assert.equal(
+      b.error,
+      `Step 1/2 : FROM ${image} failed: base image ${image} not found; images can only come from Berth's registry at ${registryHost}, e.g. FROM ${registryHost}/berth/node:20`,
+    );
+  });
+
+  it("explains a missing Dockerfile and a Dockerfile syntax error", async () => {
+    const missing = await newBuild({ files: { "index.html": "hi\n" } });
+    await buildRun(missing.payload, ctx);
+    assert.equal((await row(missing.payload.buildId)).error, "no Dockerfile at the root of the build context");
+
+    const syntax = await newBuild({ files: { Dockerfile: `FROM ${BASE}\nRUNN true\n` } });
+    await buildRun(syntax.payload, ctx);
+    const b = await row(syntax.payload.buildId);
+    assert.equal(b.status, "failed");
+    assert.equal(b.error, "Dockerfile syntax error on line 2: unknown instruction: RUNN");
+  });
+
+  it("stops a running build within 5 s of a cancel request and removes its step container", async () => {
+    const marker = `started-${rand()}`;
+    const { payload, tarPath } = await newBuild({ files: { Dockerfile: `FROM ${BASE}\nRUN echo ${marker} && sleep 60\n` } });
+    const running = buildRun(payload, ctx);
+    for (let i = 0; i < 200 && !(await logLines(payload.deploymentId)).includes(marker); i++) await sleep(100);
+    assert.ok((await logLines(payload.deploymentId)).includes(marker), "the slow step started");
+
+    const asked = Date.now();
+    await redis.set(deployCancelKey(payload.deploymentId), "1", "EX", 60);
+    await running;
+    assert.ok(Date.now() - asked < 5_000, `stopped after ${Date.now() - asked} ms`);
+
+    const b = await row(payload.buildId);
+    assert.equal(b.status, "cancelled");
+    assert.equal(b.error, "cancelled by a user");
+    assert.equal((await logLines(payload.deploymentId)).at(-1), "Build cancelled: cancelled by a user");
+    const left = await docker.listContainers({ all: true });
+    assert.deepEqual(
+      left.filter((c) => c.Command.includes(marker)),
+      [],
+      "the engine no longer runs the step",
+    );
+    assert.equal(existsSync(tarPath), false);
+  });
+
+  it("fails a build that outlives its time limit", async () => {
+    const { payload } = await newBuild({ files: { Dockerfile: `FROM ${BASE}\nRUN echo ${rand()} && sleep 60\n` } });
+    const started = Date.now();
+    await buildRun(payload, { ...ctx, config: { ...ctx.config, BERTH_BUILD_TIMEOUT_S: 2 } });
+    assert.ok(Date.now() - started < 10_000);
+    const b = await row(payload.buildId);
+    assert.equal(b.status, "failed");
+    assert.equal(b.error, "timed out after 2 s");
+  });
+
+  it("waits for a registry garbage collection to end before pushing", async () => {
+    const { payload } = await newBuild({ files: { Dockerfile: `FROM ${BASE}\nLABEL test=${rand()}\n` } });
+    const freeze = `builds-test-${rand()}`;
+    await redis.set(READONLY_KEY, freeze, "EX", 30);
+    try {
+      const running = buildRun(payload, ctx);
+      const waiting = "Waiting for registry garbage collection to finish before pushing";
+      for (let i = 0; i < 100 && !(await logLines(payload.deploymentId)).includes(waiting); i++) await sleep(100);
+      assert.ok((await logLines(payload.deploymentId)).includes(waiting), "the push waits");
+      assert.equal((await row(payload.buildId)).status, "running");
+      if ((await redis.get(READONLY_KEY)) === freeze) await redis.del(READONLY_KEY);
+      await running;
+    } finally {
+      if ((await redis.get(READONLY_KEY)) === freeze) await redis.del(READONLY_KEY);
+    }
+    const b = await row(payload.buildId);
+    assert.equal(b.status, "succeeded", b.error ?? "");
+    assert.ok(Number(await redis.get(LAST_WRITE_GRANT_KEY)) >= (b.startedAt?.getTime() ?? Infinity), "the push is announced to the collector");
+  });
+
+  it("skips a build that is already running or finished (a re-delivered job never builds twice)", async () => {
+    for (const status of ["running", "succeeded", "cancelled"] as const) {
+      const { payload, tarPath } = await newBuild({ files: { Dockerfile: `FROM ${BASE}\n` } }, { status });
+      const before = await row(payload.buildId);
+      await buildRun(payload, ctx);
+      assert.deepEqual(await row(payload.buildId), before, `a ${status} build is left alone`);
+      assert.deepEqual(await logLines(payload.deploymentId), []);
+      if (status === "running") assert.ok(existsSync(tarPath), "a running build's context stays for whoever runs it");
+      else assert.equal(existsSync(tarPath), false, `a ${status} build's context is removed`);
+    }
+  });
+
+  it("hands a build back for a retry when the engine is unreachable, and fails it on the last attempt", async () => {
+    const broken = { ...ctx, docker: new Docker({ socketPath: join(workDir, "no-engine.sock") }) };
+    const { payload, tarPath } = await newBuild({ files: { Dockerfile: `FROM ${BASE}\n` } });
+
+    await assert.rejects(buildRun(payload, { ...broken, attempt: { number: 1, final: false } }), /ENOENT|ECONNREFUSED/);
+    const retry = await row(payload.buildId);
+    assert.equal(retry.status, "queued");
+    assert.equal(retry.startedAt, null);
+    assert.ok(existsSync(tarPath), "the context is kept for the retry");
+
+    await assert.rejects(buildRun(payload, { ...broken, attempt: { number: 2, final: true } }));
+    const last = await row(payload.buildId);
+    assert.equal(last.status, "failed");
+    assert.match(last.error ?? "", /^internal error: /);
+    assert.equal(existsSync(tarPath), false);
+  });
+});
