@@ -20,6 +20,8 @@ export function watchDeployment(deps: { db: Db; redis: Redis }, deploymentId: st
         controller.abort(new DeployError("cancelled by a user", "cancelled"));
       } else if (Date.now() - started > timeoutMs) {
         controller.abort(new DeployError(`timed out after ${Math.round(timeoutMs / 1000)} s`));
+        // The build (another job) stops on the same key.
+        await deps.redis.set(deployCancelKey(deploymentId), "timeout", "EX", 3_600);
       } else if (Date.now() - lastBeat >= 5_000) {
         lastBeat = Date.now();
         await deps.db.deployment.update({ where: { id: deploymentId }, data: { heartbeatAt: new Date() } });
