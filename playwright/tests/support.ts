@@ -2,7 +2,8 @@
 // address of their own: through Caddy every browser sign-up counts against 127.0.0.1's small
 // per-address sign-up budget, which the journeys' own browser sign-ups need.
 import { randomBytes } from "node:crypto";
-import { type APIRequestContext, expect, type Page } from "@playwright/test";
+import { type Reply, ROUTES, type RouteName, routePath } from "@berth/core";
+import { type APIRequestContext, type Browser, type BrowserContext, expect, type Page } from "@playwright/test";
 
 export const registry = `127.0.0.1:${process.env.BERTH_REGISTRY_PORT ?? "5000"}`;
 export const webUrl = `http://127.0.0.1:${process.env.BERTH_WEB_PORT ?? "3000"}`;
@@ -30,4 +31,35 @@ export async function signIn(page: Page, user: User, origin: string) {
     data: { email: `${user.username}@example.test`, password: user.password },
   });
   expect(res.status(), await res.text()).toBe(200);
+}
+
+/** A person seeded through the API, signed in within a browser context of their own. */
+export type Seeded = { user: User; context: BrowserContext; page: Page };
+
+export async function seedSignedIn(browser: Browser, request: APIRequestContext, label: string, baseURL: string): Promise<Seeded> {
+  const user = await signUp(request, label);
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  // The context's own request client shares its cookie jar: the session lands in the browser.
+  await signIn(page, user, new URL(baseURL).origin);
+  return { user, context, page };
+}
+
+/** Calls a REST route through a request client that carries a session, expecting the route's success status. */
+export async function call<N extends RouteName>(
+  request: APIRequestContext,
+  name: N,
+  opts: { params?: Record<string, string>; body?: unknown; query?: Record<string, string> } = {},
+): Promise<Reply<N>> {
+  const r = ROUTES[name];
+  const query = opts.query ? `?${new URLSearchParams(opts.query)}` : "";
+  const res = await request.fetch(`${routePath(r.path, opts.params)}${query}`, { method: r.method, data: opts.body });
+  expect(res.status(), `${name}: ${await res.text()}`).toBe(r.status);
+  return (r.status === 204 ? undefined : await res.json()) as Reply<N>;
+}
+
+/** Adds a seeded person to a team with a role, through an invitation the owner makes. */
+export async function joinTeam(owner: APIRequestContext, member: APIRequestContext, team: string, role: "admin" | "developer" | "viewer") {
+  const inv = await call(owner, "createInvitation", { params: { team }, body: { role } });
+  await call(member, "acceptInvitation", { body: { token: inv.token } });
 }

@@ -5,6 +5,7 @@ import { SignOutButton } from "./sign-out-button";
 
 const NAV: { href: string; label: string; adminOnly?: boolean }[] = [
   { href: "/", label: "Overview" },
+  { href: "/apps", label: "Apps" },
   { href: "/teams", label: "Teams" },
   { href: "/images", label: "Images" },
   { href: "/tokens", label: "Tokens" },

@@ -1,10 +1,12 @@
 "use client";
+import Link from "next/link";
 import { useEffect, useState } from "react";
 import { formatAge, formatBytes } from "@/lib/format";
 import { useSocket } from "@/lib/use-socket";
 import type { HostView } from "@/server/hosts/list-hosts";
 
-export function HostsTable({ initial, staleMs }: { initial: HostView[]; staleMs: number }) {
+/** `linkToDetail`: host pages list every team's containers, so only instance admins get links to them. */
+export function HostsTable({ initial, staleMs, linkToDetail = false }: { initial: HostView[]; staleMs: number; linkToDetail?: boolean }) {
   const [hosts, setHosts] = useState(initial);
   const [now, setNow] = useState(() => Date.now());
 
@@ -60,7 +62,15 @@ export function HostsTable({ initial, staleMs }: { initial: HostView[]; staleMs:
           return (
             <tr key={h.id} data-host-id={h.id}>
               <td className="px-4 py-3">
-                <div className="font-medium">{h.id}</div>
+                <div className="font-medium">
+                  {linkToDetail ? (
+                    <Link href={`/hosts/${encodeURIComponent(h.id)}`} className="text-indigo-600 hover:text-indigo-500">
+                      {h.id}
+                    </Link>
+                  ) : (
+                    h.id
+                  )}
+                </div>
                 <div className="text-xs text-slate-500">
                   {h.hostname} · {h.address}
                 </div>

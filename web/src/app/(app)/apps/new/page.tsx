@@ -1,0 +1,17 @@
+import { PageHeader } from "@/components/ui";
+import { env } from "@/env";
+import { requireUserPage } from "@/server/auth/session";
+import { NewAppForm } from "./new-app-form";
+
+export const dynamic = "force-dynamic";
+
+export default async function NewAppPage({ searchParams }: { searchParams: Promise<{ team?: string | string[] }> }) {
+  await requireUserPage("/apps/new");
+  const { team } = await searchParams;
+  return (
+    <div className="max-w-5xl">
+      <PageHeader title="New app">Run an image from Berth's registry on your hosts, behind its own address.</PageHeader>
+      <NewAppForm registryHost={`127.0.0.1:${env().BERTH_REGISTRY_PORT}`} initialTeam={typeof team === "string" ? team : undefined} />
+    </div>
+  );
+}
