@@ -20,6 +20,12 @@ const schema = z.object({
   /** Address at which the proxy reaches ports published on this host. */
   BERTH_HOST_ADDRESS: z.string().default("127.0.0.1"),
   BERTH_HEARTBEAT_MS: z.coerce.number().int().min(500).max(60_000).default(5_000),
+  /** How often the containers found on the engine are reported (host.inventory); 0 turns the reports off (tests). */
+  BERTH_INVENTORY_MS: z.coerce
+    .number()
+    .int()
+    .refine((ms) => ms === 0 || (ms >= 1_000 && ms <= 3_600_000), "0, or 1000 to 3600000")
+    .default(30_000),
   LOG_LEVEL: logLevel,
 });
 

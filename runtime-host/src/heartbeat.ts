@@ -6,8 +6,18 @@ import type { Queue } from "bullmq";
 import type Docker from "dockerode";
 import { collectFacts } from "./collect-facts.ts";
 
-export function startHeartbeat(opts: { docker: Docker; control: Queue; hostId: string; address: string; intervalMs: number; log: Logger }): () => void {
+export function startHeartbeat(opts: {
+  docker: Docker;
+  control: Queue;
+  hostId: string;
+  address: string;
+  intervalMs: number;
+  log: Logger;
+  /** Called once, after the first heartbeat is enqueued (the host is known before anything else it reports). */
+  onFirstBeat?: () => void;
+}): () => void {
   let stopped = false;
+  let beaten = false;
   let timer: NodeJS.Timeout | undefined;
   let failing = false;
   const beat = async () => {
@@ -17,6 +27,10 @@ export function startHeartbeat(opts: { docker: Docker; control: Queue; hostId: s
       await opts.control.add(JOBS.hostHeartbeat.name, payload, { removeOnComplete: true, removeOnFail: 100 });
       if (failing) opts.log.info("heartbeat recovered");
       failing = false;
+      if (!beaten && !stopped) {
+        beaten = true;
+        opts.onFirstBeat?.();
+      }
     } catch (err) {
       // Keep beating: the engine or Redis may come back; log once per outage.
       if (!failing) opts.log.error({ err }, "heartbeat failed");

@@ -7,6 +7,7 @@ import Docker from "dockerode";
 import { Redis } from "ioredis";
 import { loadConfig } from "./config.ts";
 import { startHeartbeat } from "./heartbeat.ts";
+import { startInventory } from "./inventory.ts";
 import { dispatchHostJob } from "./jobs/dispatch.ts";
 
 const config = loadConfig();
@@ -15,6 +16,7 @@ const docker = new Docker({ socketPath: config.DOCKER_SOCKET });
 const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const control = new Queue(QUEUES.control, { connection: redis, prefix: QUEUE_PREFIX });
 
+let stopInventory = () => {};
 const stopHeartbeat = startHeartbeat({
   docker,
   control,
@@ -22,21 +24,37 @@ const stopHeartbeat = startHeartbeat({
   address: config.BERTH_HOST_ADDRESS,
   intervalMs: config.BERTH_HEARTBEAT_MS,
   log: log.child({ component: "heartbeat" }),
+  // The first inventory follows the first heartbeat, so the worker knows the host it comes from.
+  onFirstBeat: () => {
+    if (config.BERTH_INVENTORY_MS === 0) return;
+    stopInventory = startInventory({
+      docker,
+      control,
+      hostId: config.BERTH_HOST_ID,
+      intervalMs: config.BERTH_INVENTORY_MS,
+      log: log.child({ component: "inventory" }),
+    });
+  },
 });
-// This host's own work queue: container lifecycle jobs addressed to it by the worker.
+// This host's own work queue: container jobs addressed to it by the worker. Probes and one-offs
+// run for minutes; BullMQ renews a job's lock every lockDuration / 2 while its processor runs
+// (the processors only await I/O), so long jobs keep their lock and never block the others.
 const jobsLog = log.child({ component: "jobs", queue: hostQueue(config.BERTH_HOST_ID) });
-const worker = new Worker(hostQueue(config.BERTH_HOST_ID), (job) => dispatchHostJob(job, docker), {
+const worker = new Worker(hostQueue(config.BERTH_HOST_ID), (job) => dispatchHostJob(job, { docker, hostId: config.BERTH_HOST_ID }), {
   connection: new Redis(config.REDIS_URL, { maxRetriesPerRequest: null }),
   prefix: QUEUE_PREFIX,
-  concurrency: 4,
+  concurrency: 8,
+  lockDuration: 60_000,
 });
 worker.on("failed", (job, err) => jobsLog.error({ job: job?.name, jobId: job?.id, err: err.message }, "host job failed"));
+worker.on("stalled", (jobId) => jobsLog.warn({ jobId }, "host job stalled (lock lost); it will run again"));
 worker.on("error", (err) => jobsLog.error({ err }, "worker error"));
 log.info({ hostId: config.BERTH_HOST_ID, docker: config.DOCKER_SOCKET }, "runtime-host started");
 
 const shutdown = async (signal: string) => {
   log.info({ signal }, "shutting down");
   stopHeartbeat();
+  stopInventory();
   await worker.close();
   await control.close();
   redis.disconnect();

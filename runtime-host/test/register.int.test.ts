@@ -43,6 +43,8 @@ describe("runtime-host registration", () => {
         DOCKER_SOCKET: process.env.DOCKER_SOCKET ?? "/var/run/docker.sock",
         BERTH_HOST_ID: hostId,
         BERTH_HEARTBEAT_MS: "500",
+        // Its inventory would make the worker reconcile the shared engine for a throw-away host.
+        BERTH_INVENTORY_MS: "0",
         LOG_LEVEL: "warn",
       },
       stdio: ["ignore", "ignore", "pipe"],

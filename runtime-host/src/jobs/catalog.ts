@@ -3,14 +3,23 @@ import { HOST_JOBS, type HostJobKey, type HostJobPayload, type HostJobResult } f
 import type Docker from "dockerode";
 import { commitContainer } from "../containers/commit-container.ts";
 import { containerAction } from "../containers/container-action.ts";
+import { listContainers } from "../containers/list-containers.ts";
+import { runOneOff } from "../containers/one-off-container.ts";
+import { probeContainer } from "../containers/probe-container.ts";
 import { runContainer } from "../containers/run-container.ts";
 
-type Catalog = { [K in HostJobKey]: (payload: HostJobPayload<K>, docker: Docker) => Promise<HostJobResult<K>> };
+/** What every handler gets besides its payload: this host's engine and its id. */
+export type HostContext = { docker: Docker; hostId: string };
+
+type Catalog = { [K in HostJobKey]: (payload: HostJobPayload<K>, host: HostContext) => Promise<HostJobResult<K>> };
 
 export const catalog: Catalog = {
-  containerRun: (p, docker) => runContainer(docker, p.spec),
-  containerAction: (p, docker) => containerAction(docker, p.name, p.action),
-  containerCommit: (p, docker) => commitContainer(docker, p.name, p.repo, p.tag),
+  containerRun: (p, { docker, hostId }) => runContainer(docker, { spec: p.spec, hostId, pull: p.pull }),
+  containerProbe: (p, { docker }) => probeContainer(docker, p.name, p.check),
+  containerList: (_p, { docker, hostId }) => listContainers(docker, hostId),
+  containerOneOff: (p, { docker, hostId }) => runOneOff(docker, { spec: p.spec, hostId, timeoutS: p.timeoutS, pull: p.pull }),
+  containerAction: (p, { docker }) => containerAction(docker, p.name, p.action),
+  containerCommit: (p, { docker }) => commitContainer(docker, p),
 };
 
 export const byName = new Map<string, HostJobKey>(Object.entries(HOST_JOBS).map(([key, def]) => [def.name, key as HostJobKey]));

@@ -3,18 +3,17 @@
 import { isAppError } from "@berth/core";
 import { HOST_JOBS } from "@berth/core/host-jobs";
 import { type Job, UnrecoverableError } from "bullmq";
-import type Docker from "dockerode";
-import { byName, catalog } from "./catalog.ts";
+import { byName, catalog, type HostContext } from "./catalog.ts";
 
-export async function dispatchHostJob(job: Job, docker: Docker): Promise<unknown> {
+export async function dispatchHostJob(job: Job, host: HostContext): Promise<unknown> {
   const key = byName.get(job.name);
   if (!key) throw new UnrecoverableError(`no handler for host job "${job.name}"`);
   const def = HOST_JOBS[key];
   const parsed = def.schema.safeParse(job.data);
   if (!parsed.success) throw new UnrecoverableError(`invalid payload for ${job.name}: ${parsed.error.issues[0]?.message ?? "unknown"}`);
   try {
-    const handler = catalog[key] as (payload: unknown, docker: Docker) => Promise<unknown>;
-    return def.result.parse(await handler(parsed.data, docker));
+    const handler = catalog[key] as (payload: unknown, host: HostContext) => Promise<unknown>;
+    return def.result.parse(await handler(parsed.data, host));
   } catch (err) {
     if (isAppError(err)) throw new UnrecoverableError(`${err.code}: ${err.message}`);
     throw err;

@@ -1,0 +1,66 @@
+// The one place a container is created from a spec, with Berth's defaults: no privileges, every
+// capability dropped, no-new-privileges, an init process, limits on memory/CPU/pids, the team's
+// network, mounts as the spec lists them, and the port (if any) published on 127.0.0.1 only.
+// A managed container of the same name is replaced.
+import { type ContainerSpec, LABELS } from "@berth/core/host-jobs";
+import type Docker from "dockerode";
+import { removeIfPresent } from "./container-action.ts";
+import { ensureTeamNetwork } from "./team-network.ts";
+
+const portKey = (port: number) => `${port}/tcp`;
+
+/**
+ * The runtime-host that made a container. Several agents may share one engine (tests, or two
+ * hosts on one machine); each reports only its own containers, so the worker never treats
+ * another host's container as an orphan. Only runtime-host reads it, hence not in LABELS.
+ */
+export const HOST_LABEL = "berth.host";
+
+function createOptions(spec: ContainerSpec, network: string, hostId: string): Docker.ContainerCreateOptions {
+  const published = spec.port ? portKey(spec.port) : undefined;
+  return {
+    name: spec.name,
+    Image: spec.image,
+    ...(spec.cmd ? { Cmd: spec.cmd } : {}),
+    Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+    Labels: {
+      [LABELS.managed]: "true",
+      [HOST_LABEL]: hostId,
+      [LABELS.team]: spec.labels.team,
+      ...(spec.labels.app ? { [LABELS.app]: spec.labels.app } : {}),
+      ...(spec.labels.release ? { [LABELS.release]: spec.labels.release } : {}),
+    },
+    ...(published ? { ExposedPorts: { [published]: {} } } : {}),
+    HostConfig: {
+      ...(published ? { PortBindings: { [published]: [{ HostIp: "127.0.0.1", HostPort: "" }] } } : {}),
+      ...(spec.limits.memoryBytes ? { Memory: spec.limits.memoryBytes, MemorySwap: spec.limits.memoryBytes } : {}),
+      ...(spec.limits.nanoCpus ? { NanoCpus: spec.limits.nanoCpus } : {}),
+      PidsLimit: spec.limits.pids,
+      RestartPolicy: { Name: spec.restart },
+      Privileged: false,
+      CapDrop: ["ALL"],
+      SecurityOpt: ["no-new-privileges:true"],
+      Init: true,
+      NetworkMode: network,
+      // Mounts (unlike Binds) refuse a missing host path instead of creating it as root.
+      Mounts: [
+        ...spec.volumes.map((v) => ({ Type: "volume" as const, Source: v.name, Target: v.target })),
+        ...spec.binds.map((b) => ({ Type: "bind" as const, Source: b.source, Target: b.target, ReadOnly: b.readOnly })),
+      ],
+    },
+  };
+}
+
+export async function createManagedContainer(docker: Docker, spec: ContainerSpec, hostId: string): Promise<Docker.Container> {
+  const network = await ensureTeamNetwork(docker, spec.labels.team);
+  await removeIfPresent(docker, spec.name);
+  try {
+    return await docker.createContainer(createOptions(spec, network, hostId));
+  } catch (err) {
+    // The inventory's network sweep may have removed an empty team network in between: make it again, once.
+    const e = err as { statusCode?: number; message?: string };
+    if (e.statusCode !== 404 || !/network/i.test(e.message ?? "")) throw err;
+    await ensureTeamNetwork(docker, spec.labels.team);
+    return docker.createContainer(createOptions(spec, network, hostId));
+  }
+}

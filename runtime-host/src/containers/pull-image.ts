@@ -1,0 +1,39 @@
+// Pull an image from Berth's registry with a registry token the worker minted for exactly this
+// repository. The engine sends the token to the registry as-is (AuthConfig.RegistryToken).
+import { AppError } from "@berth/core";
+import type { registryAuth } from "@berth/core/host-jobs";
+import type Docker from "dockerode";
+import type { z } from "zod";
+import { engineMessage, readEngineStream, refusedByRegistry } from "./engine-stream.ts";
+
+export type RegistryAuth = z.infer<typeof registryAuth>;
+
+/** `host:5000/team/app:3` -> repository and tag (or digest); no tag means `latest`. */
+export function splitImageRef(ref: string): { repository: string; tag: string } {
+  const at = ref.indexOf("@");
+  if (at >= 0) return { repository: ref.slice(0, at), tag: ref.slice(at + 1) };
+  const colon = ref.lastIndexOf(":");
+  if (colon > ref.lastIndexOf("/")) return { repository: ref.slice(0, colon), tag: ref.slice(colon + 1) };
+  return { repository: ref, tag: "latest" };
+}
+
+export async function pullImage(docker: Docker, ref: string, auth: RegistryAuth): Promise<void> {
+  const { repository, tag } = splitImageRef(ref);
+  try {
+    // An empty tag would pull every tag of the repository: always name one.
+    const authconfig = { serveraddress: auth.serveraddress, registrytoken: auth.registrytoken };
+    const stream = await docker.createImage(authconfig, { fromImage: repository, tag });
+    await readEngineStream(stream);
+  } catch (err) {
+    throw pullError(ref, engineMessage(err));
+  }
+}
+
+// The engine reports registry refusals either as the HTTP status of the pull or as an error
+// line in its stream; both carry the registry's words, which decide what the caller is told.
+function pullError(ref: string, message: string): Error {
+  if (refusedByRegistry(message)) return new AppError("FORBIDDEN", `not authorised to pull ${ref} (${message})`);
+  if (/manifest unknown|not found|name unknown/i.test(message)) return new AppError("NOT_FOUND", `image ${ref} not found in the registry`);
+  // Anything else (registry down, network) may pass: a plain error lets BullMQ retry.
+  return new Error(`pulling ${ref} failed: ${message}`);
+}

@@ -1,0 +1,13 @@
+// The last lines a container wrote (stdout and stderr interleaved), from the engine's log store.
+import type Docker from "dockerode";
+import { demuxBuffer } from "./demux.ts";
+
+export async function tailLogs(docker: Docker, name: string, lines: number): Promise<string[]> {
+  const container = docker.getContainer(name);
+  const [raw, info] = await Promise.all([container.logs({ stdout: true, stderr: true, tail: lines, follow: false }), container.inspect()]);
+  // A TTY container's log is not multiplexed; Berth never asks for one, but stay correct.
+  const text = (info.Config.Tty ? raw : demuxBuffer(raw)).toString("utf8");
+  const out = text.split("\n").map((l) => l.replace(/\r$/, ""));
+  if (out.at(-1) === "") out.pop();
+  return out.slice(-lines);
+}

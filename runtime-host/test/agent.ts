@@ -1,0 +1,123 @@
+// A fresh runtime-host process for one test file, on its own host id and queue, against the
+// real dockerd, Redis and registry. `useAgent()` registers the before/after hooks itself: the
+// agent starts before the first test; afterwards every container, image, network and registry
+// tag the file recorded is removed, the queue obliterated and the agent's host row deleted.
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { join, resolve } from "node:path";
+import { after, before } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { hostQueue, QUEUE_PREFIX } from "@berth/core";
+import { HOST_JOBS, type HostJobKey, type HostJobPayload, type HostJobResult, type registryAuth } from "@berth/core/host-jobs";
+import { createRegistryClient, internalRegistryToken } from "@berth/core/registry/registry-client";
+import { lazyTokenKeys } from "@berth/core/registry/token-keys";
+import { Queue, QueueEvents } from "bullmq";
+import Docker from "dockerode";
+import { Redis } from "ioredis";
+import pg from "pg";
+import type { z } from "zod";
+
+const root = join(import.meta.dirname, "../..");
+const redisUrl = process.env.REDIS_URL as string;
+const socketPath = process.env.DOCKER_SOCKET ?? "/var/run/docker.sock";
+const home = resolve(root, process.env.BERTH_HOME ?? ".berth");
+const service = process.env.BERTH_REGISTRY_SERVICE ?? "berth-registry";
+const keys = lazyTokenKeys(join(home, "registry/token.key"), join(home, "registry/token.crt"));
+
+export const registry = `127.0.0.1:${process.env.BERTH_REGISTRY_PORT ?? "5000"}`;
+export const BUSYBOX = `${registry}/berth/busybox:1`;
+export const NODE = `${registry}/berth/node:20`;
+export const docker = new Docker({ socketPath });
+export const registryClient = createRegistryClient({ baseUrl: `http://${registry}`, service, keys });
+
+/** Credentials for the engine, minted the way the worker mints them: a short-lived token for one repository. */
+export function registryAuthFor(repo: string, actions: ("pull" | "push")[]): z.infer<typeof registryAuth> {
+  return { serveraddress: registry, registrytoken: internalRegistryToken(keys(), service, [{ type: "repository", name: repo, actions }]) };
+}
+
+const statusOf = (err: unknown) => (err as { statusCode?: number }).statusCode;
+
+export function useAgent() {
+  const hostId = `test-${randomBytes(4).toString("hex")}`;
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const eventsConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue(hostQueue(hostId), { connection, prefix: QUEUE_PREFIX });
+  const events = new QueueEvents(hostQueue(hostId), { connection: eventsConnection, prefix: QUEUE_PREFIX });
+  const made = { containers: [] as string[], images: [] as string[], networks: [] as string[], tags: [] as { repo: string; digest: string }[] };
+  let agent: ChildProcess | undefined;
+
+  before(async () => {
+    agent = spawn(process.execPath, ["--import", "tsx", "runtime-host/src/main.ts"], {
+      cwd: root,
+      // No inventory: every agent in the tests shares the stack's engine, and the worker would
+      // reconcile this throw-away host's containers away under the tests' feet.
+      env: { PATH: process.env.PATH, REDIS_URL: redisUrl, DOCKER_SOCKET: socketPath, BERTH_HOST_ID: hostId, BERTH_INVENTORY_MS: "0", LOG_LEVEL: "warn" },
+      stdio: "ignore",
+    });
+    await events.waitUntilReady();
+  });
+
+  after(async () => {
+    for (const name of made.containers)
+      await docker
+        .getContainer(name)
+        .remove({ force: true, v: true })
+        .catch(() => {});
+    for (const ref of made.images)
+      await docker
+        .getImage(ref)
+        .remove({ force: true })
+        .catch(() => {});
+    for (const name of made.networks)
+      await docker
+        .getNetwork(name)
+        .remove()
+        .catch(() => {});
+    for (const { repo, digest } of made.tags) await registryClient.deleteManifest(repo, digest).catch(() => {});
+    if (agent?.exitCode === null) agent.kill("SIGTERM");
+    await queue.obliterate({ force: true }).catch(() => {});
+    // The agent registered a host of its own; it must not linger as an offline host.
+    const db = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await db.connect();
+    await db.query("DELETE FROM host WHERE id = $1", [hostId]);
+    await db.end();
+    await queue.close();
+    await events.close();
+    eventsConnection.disconnect();
+    connection.disconnect();
+  });
+
+  /** Enqueue a host job the way the worker does and wait for its result (or its failure). */
+  async function run<K extends HostJobKey>(key: K, payload: HostJobPayload<K>, timeoutMs = 60_000): Promise<HostJobResult<K>> {
+    const job = await queue.add(HOST_JOBS[key].name, payload, { removeOnComplete: true, removeOnFail: 50 });
+    return (await job.waitUntilFinished(events, timeoutMs)) as HostJobResult<K>;
+  }
+
+  return { hostId, made, run };
+}
+
+/** Whether a container of that name still exists on the engine. */
+export async function exists(name: string): Promise<boolean> {
+  try {
+    await docker.getContainer(name).inspect();
+    return true;
+  } catch (err) {
+    if (statusOf(err) === 404) return false;
+    throw err;
+  }
+}
+
+/** Waits (up to ~5 s) until a container's output contains `text`. */
+export async function waitForLog(name: string, text: string): Promise<boolean> {
+  for (let i = 0; i < 50; i++) {
+    const raw = await docker.getContainer(name).logs({ stdout: true, stderr: true, follow: false });
+    if (raw.toString("utf8").includes(text)) return true;
+    await sleep(100);
+  }
+  return false;
+}
+
+/** A minimal container spec for tests: the busybox image, no limits beyond the defaults. */
+export function spec(name: string, team: string, over: Partial<HostJobPayload<"containerRun">["spec"]> = {}): HostJobPayload<"containerRun">["spec"] {
+  return { name, image: BUSYBOX, env: {}, labels: { team }, limits: { pids: 128 }, restart: "no", binds: [], volumes: [], ...over };
+}
