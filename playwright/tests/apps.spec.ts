@@ -127,7 +127,7 @@ test("a developer deploys an app, opens it through the proxy, changes its enviro
     await form.getByLabel("Value").fill("hello");
     await form.getByRole("button", { name: "Save variable" }).click();
     await expect(page.locator('[data-testid="env-row"][data-key="GREETING"]').getByTestId("env-value")).toHaveText("hello");
-    await expect(page.getByTestId("started-deployment")).toBeVisible();
+    await expect(page.getByRole("region", { name: "Environment" }).getByTestId("started-deployment")).toBeVisible();
     await expectLive(page, 2);
 
     await page.getByRole("link", { name: "Releases" }).click();
@@ -140,11 +140,17 @@ test("a developer deploys an app, opens it through the proxy, changes its enviro
     // Roll back to v1, confirming first; v1 is live again and still serves.
     await v1.getByRole("button", { name: "Roll back to v1" }).click();
     await v1.getByRole("button", { name: "Yes, roll back" }).click();
-    await expect(page.getByTestId("started-deployment")).toBeVisible();
+    await expect(page.getByRole("region", { name: "Releases" }).getByTestId("started-deployment")).toBeVisible();
     await expectLive(page, 1);
     await expect(v1.getByTestId("release-live")).toBeVisible();
     await expect(v2.getByRole("button", { name: "Roll back to v2" })).toBeVisible();
     await expectServing(page, appUrl ?? "");
+
+    // One replica runs, of v1; v2's was stopped once v1 took over.
+    await page.getByRole("link", { name: "Containers" }).click();
+    const running = page.locator('[data-testid="container-row"][data-state="running"]');
+    await expect(running).toHaveCount(1);
+    await expect(running).toContainText("v1");
   } finally {
     await c.close();
   }
@@ -210,6 +216,7 @@ test("a viewer sees the team's app but none of the controls that change it", asy
     await expect(page.getByRole("button", { name: "Delete app" })).toHaveCount(0);
 
     await page.getByRole("link", { name: "Run a command" }).click();
+    await expect(page.getByRole("heading", { name: "Run a command" })).toBeVisible();
     await expect(page.getByRole("button", { name: "Run" })).toHaveCount(0);
 
     // And the API agrees: the viewer cannot deploy even without the button.

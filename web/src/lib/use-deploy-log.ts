@@ -15,6 +15,8 @@ const PAGE = 5_000;
 const MAX_PAGES = Math.ceil(DEPLOY_LOG_MAX_LINES / PAGE) + 1;
 /** While the deployment runs, catch up this often in case the socket dropped something. */
 const CATCH_UP_MS = 4_000;
+/** After the end, one more read this much later, in case the socket missed the last lines. */
+const AFTER_END_MS = 6_000;
 
 type Target = { team: string; app: string; id: string; appId: string };
 
@@ -88,8 +90,15 @@ export function useDeployLog(target: Target, opts: { finished: boolean; onStatus
     });
   });
 
+  const wasRunning = useRef(!opts.finished);
   useEffect(() => {
-    if (opts.finished) return;
+    if (opts.finished) {
+      if (!wasRunning.current) return;
+      // The worker still writes a few lines after the end (old replicas stopping); read them once more.
+      const t = setTimeout(() => void sync(), AFTER_END_MS);
+      return () => clearTimeout(t);
+    }
+    wasRunning.current = true;
     const t = setInterval(() => void sync(), CATCH_UP_MS);
     return () => clearInterval(t);
   }, [opts.finished, sync]);

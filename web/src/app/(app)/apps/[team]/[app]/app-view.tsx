@@ -1,7 +1,7 @@
 "use client";
 import { isFinished, ROOMS, type Role, roleHas } from "@berth/core";
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { ErrorNote, PageHeader, primaryButton } from "@/components/ui";
 import { api, describeError } from "@/lib/api-client";
 import { useApi } from "@/lib/use-api";
@@ -18,6 +18,8 @@ import { TABS, type Tab } from "./tabs";
 
 /** While a deployment is under way, catch up this often in case a socket event was missed. */
 const CATCH_UP_MS = 5_000;
+/** Old replicas are stopped a drain period (2 s by default) after the switch. */
+const SETTLE_MS = 6_000;
 
 export function AppView({ team, app, tab, isAdmin }: { team: string; app: string; tab: Tab; isAdmin: boolean }) {
   const detail = useApi(() => api("getApp", { params: { team, app } }), `app:${team}/${app}`);
@@ -67,11 +69,19 @@ function LoadedApp({ app, reload, role, tab, isAdmin }: { app: App; reload: () =
   });
 
   const inFlight = app.latestDeployment !== null && !isFinished(app.latestDeployment.status);
+  const wasInFlight = useRef(inFlight);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `refresh` only calls stable setters and the loader's reload
   useEffect(() => {
-    if (!inFlight) return;
-    const t = setInterval(() => void refresh(), CATCH_UP_MS);
-    return () => clearInterval(t);
+    if (inFlight) {
+      wasInFlight.current = true;
+      const t = setInterval(() => void refresh(), CATCH_UP_MS);
+      return () => clearInterval(t);
+    }
+    if (!wasInFlight.current) return;
+    wasInFlight.current = false;
+    // A deployment stops the old replicas a little after it ends; look again once they are gone.
+    const t = setTimeout(() => setTick((n) => n + 1), SETTLE_MS);
+    return () => clearTimeout(t);
   }, [inFlight]);
 
   const can = (permission: Parameters<typeof roleHas>[1]) => role !== undefined && roleHas(role, permission);
@@ -222,7 +232,8 @@ function DeployButton({ app, onDeployed }: { app: App; onDeployed: () => Promise
       <button type="button" className={primaryButton} onClick={deploy} disabled={busy}>
         {busy ? "Deploying…" : "Deploy"}
       </button>
-      {started && <StartedNote app={app} deployment={started} />}
+      {/* Until a newer deployment (a settings change, a rollback) takes over the header. */}
+      {started && (!app.latestDeployment || started.createdAt >= app.latestDeployment.createdAt) && <StartedNote app={app} deployment={started} />}
       {error && <ErrorNote testId="deploy-error">{error}</ErrorNote>}
     </div>
   );

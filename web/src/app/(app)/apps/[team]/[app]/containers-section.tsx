@@ -1,12 +1,14 @@
 "use client";
 import Link from "next/link";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { ConfirmButton } from "@/components/confirm-button";
 import { ErrorNote, inputClass, primaryButton, secondaryButton, TableFrame, theadClass, When } from "@/components/ui";
 import { api, describeError } from "@/lib/api-client";
 import { useApi } from "@/lib/use-api";
 import { type Container, ContainerState } from "../../parts";
 import type { SectionProps } from "./app-view";
+
+const REFRESH_MS = 15_000;
 
 type Action = "start" | "stop" | "restart" | "kill" | "remove";
 
@@ -15,6 +17,12 @@ export function ContainersSection({ app, tick, onChanged, can, isAdmin }: Sectio
   const [error, setError] = useState<string>();
   const [committing, setCommitting] = useState<string>();
   const canAct = can("apps.deploy");
+  // States also change without an event (a host's inventory notices a crash): look again now and then.
+  const reload = list.reload;
+  useEffect(() => {
+    const t = setInterval(() => void reload(), REFRESH_MS);
+    return () => clearInterval(t);
+  }, [reload]);
   const canCommit = can("images.push");
 
   async function act(c: Container, action: Action) {

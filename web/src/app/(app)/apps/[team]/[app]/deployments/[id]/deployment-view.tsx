@@ -51,13 +51,18 @@ function LoadedDeployment({ team, app, d, reload, canCancel }: Props) {
   const [seen, setSeen] = useState<Partial<Record<DeploymentState, string>>>({});
   const known = useRef(d.status);
   known.current = d.status;
+  // Several events can report one change before the reload lands; ask once per new state.
+  const asked = useRef(d.status);
   const log = useDeployLog(
     { team, app, id: d.id, appId: d.appId },
     {
       finished,
       onStatus: (status) => {
         setSeen((s) => (s[status] ? s : { ...s, [status]: new Date().toISOString() }));
-        if (status !== known.current) void reload();
+        if (status !== known.current && status !== asked.current) {
+          asked.current = status;
+          void reload();
+        }
       },
     },
   );
