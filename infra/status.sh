@@ -4,7 +4,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib/common.sh"
 down=0
 row() { # name ok detail
-  if [ "$2" = 1 ]; then printf '  \033[32m●\033[0m %-13s %s\n' "$1" "$3"; else printf '  \033[31m○\033[0m %-13s %s\n' "$1" "$3"; down=1; fi
+  if [ "$2" = 1 ]; then printf '  \033[32m●\033[0m %-15s %s\n' "$1" "$3"; else printf '  \033[31m○\033[0m %-15s %s\n' "$1" "$3"; down=1; fi
 }
 check_pid() { alive "$1" && echo 1 || echo 0; }
 pg_ok=0; [ -f "$BERTH_HOME/pg/data/postmaster.pid" ] && kill -0 "$(head -1 "$BERTH_HOME/pg/data/postmaster.pid")" 2>/dev/null && pg_ok=1
@@ -12,11 +12,19 @@ row postgres "$pg_ok" "127.0.0.1:$BERTH_PG_PORT"
 row redis "$(check_pid redis)" "127.0.0.1:$BERTH_REDIS_PORT"
 docker_ok=0; curl -fsS --unix-socket "$DOCKER_SOCKET" http://d/_ping >/dev/null 2>&1 && docker_ok=1
 row dockerd "$docker_ok" "$DOCKER_SOCKET"
+if second_host_enabled; then
+  docker2_ok=0; curl -fsS --unix-socket "$DOCKER2_SOCKET" http://d/_ping >/dev/null 2>&1 && docker2_ok=1
+  row dockerd2 "$docker2_ok" "$DOCKER2_SOCKET"
+fi
 row registry "$(check_pid registry)" "127.0.0.1:$BERTH_REGISTRY_PORT"
 row caddy "$(check_pid caddy)" "127.0.0.1:$BERTH_PROXY_PORT (admin 127.0.0.1:$BERTH_CADDY_ADMIN_PORT)"
 row web "$(check_pid web)" "127.0.0.1:$BERTH_WEB_PORT"
-row worker "$(check_pid worker)" "-"
-row runtime-host "$(check_pid runtime-host)" "-"
+worker_ok=0; alive worker && alive worker-child && worker_ok=1
+row worker "$worker_ok" "supervisor pid $(pid_of worker || echo -), worker pid $(pid_of worker-child || echo -)"
+router_ok=0; alive router && [ -n "$(ss -Hlun "sport = :$BERTH_ROUTER_PORT" 2>/dev/null)" ] && router_ok=1
+row router "$router_ok" "udp/127.0.0.1:$BERTH_ROUTER_PORT"
+row runtime-host "$(check_pid runtime-host)" "$DOCKER_SOCKET"
+if second_host_enabled; then row runtime-host-2 "$(check_pid runtime-host-2)" "$DOCKER2_SOCKET"; fi
 if [ "$down" = 0 ]; then
   echo; echo "  dashboard: http://localhost:$BERTH_PROXY_PORT    health: $(curl -s "http://127.0.0.1:$BERTH_WEB_PORT/api/health" | head -c 20)…"
 fi

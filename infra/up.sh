@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Bring up the whole Berth stack on this machine, idempotently:
-#   Debian packages and npm deps -> secrets -> PostgreSQL, Redis, Docker Engine, registry, Caddy
-#   -> migrations -> build -> web, worker, runtime-host -> base images, first admin -> dashboard URL.
+#   Debian packages and npm deps -> secrets -> PostgreSQL, Redis, Docker Engine (and the second local
+#   engine unless BERTH_LOCAL_HOSTS=1), registry, Caddy -> migrations -> build -> web, worker, router,
+#   runtime-host(s) -> base images, first admin -> dashboard URL.
 # A second run only starts what is not running (and restarts Berth's own processes whose code changed).
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
@@ -46,6 +47,7 @@ export DATABASE_URL REDIS_URL
 bash infra/services/postgres.sh
 bash infra/services/redis.sh
 bash infra/services/docker.sh
+bash infra/services/docker2.sh
 bash infra/services/registry.sh
 bash infra/services/caddy.sh
 

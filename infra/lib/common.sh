@@ -25,6 +25,9 @@ LOG_DIR="$BERTH_HOME/logs"
 mkdir -p "$RUN_DIR" "$LOG_DIR"
 
 PG_BIN=/usr/lib/postgresql/15/bin
+# The second local host's Docker Engine (infra/services/docker2.sh), unless BERTH_LOCAL_HOSTS=1.
+DOCKER2_SOCKET="$RUN_DIR/docker2.sock"
+second_host_enabled() { [ "${BERTH_LOCAL_HOSTS:-2}" != 1 ]; }
 
 say()  { printf '\033[1m==>\033[0m %s\n' "$*"; }
 info() { printf '    %s\n' "$*"; }
@@ -38,11 +41,21 @@ port_owner() {
   ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'users:(([^)]*))' | head -1 | sed -E 's/users:\(\("([^"]+)",pid=([0-9]+).*/\1 (pid \2)/'
 }
 port_busy() { [ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]; }
+udp_port_owner() {
+  ss -Hlunp "sport = :$1" 2>/dev/null | grep -o 'users:(([^)]*))' | head -1 | sed -E 's/users:\(\("([^"]+)",pid=([0-9]+).*/\1 (pid \2)/'
+}
+udp_port_busy() { [ -n "$(ss -Hlun "sport = :$1" 2>/dev/null)" ]; }
 
 # Refuse to start a service on a port someone else holds.
 require_free_port() { # name port setting
   if port_busy "$2"; then
     die "port $2 (for $1) is already taken by $(port_owner "$2" || echo 'another process'). Stop it, or set $3 in .berth/berth.env."
+  fi
+}
+
+require_free_udp_port() { # name port setting
+  if udp_port_busy "$2"; then
+    die "UDP port $2 (for $1) is already taken by $(udp_port_owner "$2" || echo 'another process'). Stop it, or set $3 in .berth/berth.env."
   fi
 }
 
@@ -70,6 +83,49 @@ stop_pid() { # name [signal]
     kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
   fi
   rm -f "$RUN_DIR/$1.pid"
+}
+
+ensure_bridge() { # name cidr: a Linux bridge for a dockerd's default network (--bridge)
+  ip link show "$1" >/dev/null 2>&1 || ip link add name "$1" type bridge
+  ip addr replace "$2" dev "$1"
+  ip link set "$1" up
+}
+
+# Two dockerds share the host's iptables chains, and each one flushes DOCKER (nat, filter) and
+# DOCKER-ISOLATION-STAGE-1/2 when it starts: the other engine's port mappings and the isolation
+# between its networks would be gone. So: snapshot the rules before starting an engine, then put
+# back those of the other engine (the rules naming one of its bridges) that are missing.
+iptables_snapshot() { # dir
+  mkdir -p "$1"
+  iptables-save -t filter > "$1/filter" 2>/dev/null || true
+  iptables-save -t nat > "$1/nat" 2>/dev/null || true
+}
+
+engine_bridges() { # socket: the Linux bridges of that engine's bridge networks, one per line
+  curl -fsS --unix-socket "$1" http://d/networks 2>/dev/null | node -e '
+    let t = ""; process.stdin.on("data", (d) => (t += d)).on("end", () => {
+      for (const n of JSON.parse(t || "[]")) if (n.Driver === "bridge")
+        console.log(n.Options?.["com.docker.network.bridge.name"] || `br-${n.Id.slice(0, 12)}`);
+    });' || true
+}
+
+iptables_restore_for() { # snapshot-dir socket-of-the-other-engine
+  local snap=$1 table line re restored=0 bridges=() args=()
+  mapfile -t bridges < <(engine_bridges "$2")
+  [ ${#bridges[@]} -gt 0 ] || return 0
+  re=" (-i|-o) ($(IFS='|'; echo "${bridges[*]}"))( |\$)"
+  for table in filter nat; do
+    [ -f "$snap/$table" ] || continue
+    while IFS= read -r line; do
+      [[ $line =~ ^-A\ (DOCKER|DOCKER-ISOLATION-STAGE-1|DOCKER-ISOLATION-STAGE-2)\  ]] || continue
+      [[ $line =~ $re ]] || continue
+      read -ra args <<< "${line#-A }"
+      iptables -t "$table" -C "${args[@]}" 2>/dev/null && continue
+      # At the top: before the chains' final RETURN.
+      iptables -t "$table" -I "${args[0]}" 1 "${args[@]:1}" && restored=$((restored + 1))
+    done < <(tac "$snap/$table") # reversed: inserting each at the top keeps the original order
+  done
+  [ "$restored" = 0 ] || info "iptables: put back $restored rules of the engine on $2"
 }
 
 database_url() { echo "postgresql://berth:${BERTH_PG_PASSWORD}@127.0.0.1:${BERTH_PG_PORT}/berth"; }

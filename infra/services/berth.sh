@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# Berth's own processes: web (Next.js + socket.io), worker (BullMQ), runtime-host (agent).
-# Each gets only the settings it needs (least privilege: runtime-host never sees the database).
-# A process whose code changed since it started is restarted; web is rebuilt when stale.
+# Berth's own processes: web (Next.js + socket.io), worker (BullMQ, under a supervisor that restarts
+# it), router (DNS for Caddy's app routes), runtime-host (agent for this machine's Docker Engine)
+# and runtime-host-2 (agent for the second local engine, unless BERTH_LOCAL_HOSTS=1).
+# Each gets only the settings it needs (least privilege: runtime-hosts never see the database).
+#   berth.sh              start what is not running; restart what runs older code; web is rebuilt when stale
+#   berth.sh worker ...   (re)start only the named processes
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
+ALL=(web worker router runtime-host runtime-host-2)
+ONLY=("$@")
+for n in "${ONLY[@]}"; do
+  [[ " ${ALL[*]} " == *" $n "* ]] || die "unknown process '$n' (one of: ${ALL[*]})"
+done
 # Two bring-ups at once would both restart a process and lose track of one of them.
 exec 9>"$RUN_DIR/berth.lock"
 flock 9
@@ -17,14 +25,33 @@ changed_since() { # pidfile dirs...
   local ref=$1; shift
   [ -n "$(find "$@" -newer "$ref" -type f -print -quit 2>/dev/null)" ]
 }
+wanted() { [ ${#ONLY[@]} -eq 0 ] || [[ " ${ONLY[*]} " == *" $1 "* ]]; }
+
+# The id runtime-host derives from the hostname when BERTH_HOST_ID is unset (runtime-host/src/config.ts).
+host_id() {
+  local id
+  id=$(hostname | tr 'A-Z' 'a-z' | sed -E 's/[^a-z0-9-]/-/g; s/^-+//' | cut -c1-63)
+  echo "${id:-host}"
+}
+HOST_ID=${BERTH_HOST_ID:-$(host_id)}
+HOST2_ID="${HOST_ID:0:61}-2"
+
+stop() { # name
+  if alive "$1"; then say "$1: stopping"; fi
+  stop_pid "$1"
+}
 
 start() { # name port(or -) sources... -- env... -- command...
   local name=$1 port=$2; shift 2
-  local srcs=() envs=()
+  local srcs=() envs=() cmd=()
   while [ "$1" != -- ]; do srcs+=("$1"); shift; done; shift
   while [ "$1" != -- ]; do envs+=("$1"); shift; done; shift
+  wanted "$name" || return 0
   if alive "$name"; then
-    if changed_since "$RUN_DIR/$name.pid" "${srcs[@]}" "${SRC_COMMON[@]}"; then
+    if [ ${#ONLY[@]} -gt 0 ]; then
+      say "$name: restarting"
+      stop_pid "$name"
+    elif changed_since "$RUN_DIR/$name.pid" "${srcs[@]}" "${SRC_COMMON[@]}"; then
       say "$name: code changed, restarting"
       stop_pid "$name"
     else
@@ -34,14 +61,22 @@ start() { # name port(or -) sources... -- env... -- command...
   else
     say "$name: starting"
   fi
-  [ "$port" = - ] || require_free_port "$name" "$port" BERTH_WEB_PORT
+  case "$port" in
+    -) ;;
+    udp/*) require_free_udp_port "$name" "${port#udp/}" BERTH_ROUTER_PORT ;;
+    *) require_free_port "$name" "$port" BERTH_WEB_PORT ;;
+  esac
+  cmd=("$NODE" --import tsx "$@")
+  # The worker runs under a supervisor that starts it again whenever it exits; its pidfile is the
+  # supervisor's (stop it to stop the worker), worker-child.pid is the current worker's.
+  [ "$name" = worker ] && cmd=(bash infra/lib/supervise.sh worker "$RUN_DIR/worker-child.pid" -- "${cmd[@]}")
   # 9>&-: the children must not inherit (and keep holding) the bring-up lock.
-  env -i "${BASE_ENV[@]}" "${envs[@]}" setsid nohup "$NODE" --import tsx "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null 9>&- &
+  env -i "${BASE_ENV[@]}" "${envs[@]}" setsid nohup "${cmd[@]}" >>"$LOG_DIR/$name.log" 2>&1 </dev/null 9>&- &
   echo $! > "$RUN_DIR/$name.pid"
 }
 
 # ------------------------------------------------------------------ web build
-if [ ! -f web/.next/BUILD_ID ] || changed_since web/.next/BUILD_ID web/src web/server.ts web/next.config.ts "${SRC_COMMON[@]}"; then
+if wanted web && { [ ! -f web/.next/BUILD_ID ] || changed_since web/.next/BUILD_ID web/src web/server.ts web/next.config.ts "${SRC_COMMON[@]}"; }; then
   say "web: building (next build)"
   (cd web && env NEXT_TELEMETRY_DISABLED=1 npx next build >"$LOG_DIR/web-build.log" 2>&1) || { tail -40 "$LOG_DIR/web-build.log"; die "web build failed (log: $LOG_DIR/web-build.log)"; }
 fi
@@ -52,21 +87,37 @@ start web "$BERTH_WEB_PORT" web/.next/BUILD_ID web/server.ts -- \
   BERTH_REGISTRY_TOKEN_KEY="$BERTH_HOME/registry/token.key" BERTH_REGISTRY_TOKEN_CERT="$BERTH_HOME/registry/token.crt" \
   BERTH_REGISTRY_SERVICE="$BERTH_REGISTRY_SERVICE" BERTH_REGISTRY_NOTIFY_SECRET="$BERTH_REGISTRY_NOTIFY_SECRET" BERTH_ENCRYPTION_KEY="$BERTH_ENCRYPTION_KEY" \
   -- web/server.ts
-start worker - worker/src -- \
+start worker - worker/src infra/lib/supervise.sh -- \
   DATABASE_URL="$DATABASE_URL" REDIS_URL="$REDIS_URL" BERTH_REGISTRY_PORT="$BERTH_REGISTRY_PORT" BERTH_REGISTRY_SERVICE="$BERTH_REGISTRY_SERVICE" \
   BERTH_REGISTRY_TOKEN_KEY="$BERTH_HOME/registry/token.key" BERTH_REGISTRY_TOKEN_CERT="$BERTH_HOME/registry/token.crt" BERTH_ENCRYPTION_KEY="$BERTH_ENCRYPTION_KEY" \
-  BERTH_REGISTRY_CONFIG="$BERTH_HOME/registry/config.yml" \
+  BERTH_REGISTRY_CONFIG="$BERTH_HOME/registry/config.yml" BERTH_BUILD_DIR="$BERTH_HOME/builds" DOCKER_SOCKET="$DOCKER_SOCKET" \
+  BERTH_DOMAIN="$BERTH_DOMAIN" BERTH_PROXY_PORT="$BERTH_PROXY_PORT" \
   -- worker/src/main.ts
+start router "udp/$BERTH_ROUTER_PORT" worker/src/router -- \
+  REDIS_URL="$REDIS_URL" BERTH_ROUTER_PORT="$BERTH_ROUTER_PORT" \
+  -- worker/src/router/main.ts
 start runtime-host - runtime-host/src -- \
-  REDIS_URL="$REDIS_URL" DOCKER_SOCKET="$DOCKER_SOCKET" ${BERTH_HOST_ID:+BERTH_HOST_ID="$BERTH_HOST_ID"} \
+  REDIS_URL="$REDIS_URL" DOCKER_SOCKET="$DOCKER_SOCKET" BERTH_HOST_ID="$HOST_ID" \
   -- runtime-host/src/main.ts
+if second_host_enabled; then
+  start runtime-host-2 - runtime-host/src -- \
+    REDIS_URL="$REDIS_URL" DOCKER_SOCKET="$DOCKER2_SOCKET" BERTH_HOST_ID="$HOST2_ID" \
+    -- runtime-host/src/main.ts
+elif wanted runtime-host-2; then
+  stop runtime-host-2
+fi
 
 wait_until 90 "web" bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$BERTH_WEB_PORT/api/health)\" != 000 ]" \
   || { tail -30 "$LOG_DIR/web.log"; die "web does not answer on 127.0.0.1:$BERTH_WEB_PORT (log: $LOG_DIR/web.log)"; }
 # The first heartbeat travels runtime-host -> Redis -> worker -> Postgres.
 if ! wait_until 60 "stack health" bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$BERTH_WEB_PORT/api/health)\" = 200 ]"; then
   curl -s "http://127.0.0.1:$BERTH_WEB_PORT/api/health"; echo
-  for p in worker runtime-host; do echo "--- $p"; tail -5 "$LOG_DIR/$p.log"; done
+  for p in worker runtime-host runtime-host-2; do [ -f "$LOG_DIR/$p.log" ] && { echo "--- $p"; tail -5 "$LOG_DIR/$p.log"; }; done
   die "the stack is not healthy (see /api/health above)"
 fi
-info "web, worker, runtime-host: healthy"
+# Both local hosts must heartbeat, not just one: the API lists them by id.
+if second_host_enabled && alive runtime-host-2; then
+  fresh() { curl -s "http://127.0.0.1:$BERTH_WEB_PORT/api/health" | grep -q "\"id\":\"$1\",\"ok\":true"; }
+  wait_until 30 "second host" fresh "$HOST2_ID" || info "warning: $HOST2_ID has not reported a heartbeat yet (log: $LOG_DIR/runtime-host-2.log)"
+fi
+info "$(if [ ${#ONLY[@]} -gt 0 ]; then echo "${ONLY[*]}"; else echo "web, worker, router, runtime-host$(second_host_enabled && echo ', runtime-host-2')"; fi): healthy"

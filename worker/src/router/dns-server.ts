@@ -1,0 +1,76 @@
+// The router's DNS answers, over UDP on 127.0.0.1:
+//   SRV <hostname>.           -> one record per upstream: priority 10, weight 10, port, ipTarget(address)
+//   A   <a-b-c-d>.ip.berth.   -> a.b.c.d
+// A known name asked for another type gets an empty answer; an unknown name gets NXDOMAIN.
+import { createSocket, type Socket } from "node:dgram";
+import type { Logger } from "@berth/core/logger";
+import { ipTarget, parseIpTarget } from "@berth/core/routes";
+import { type Answer, CLASS_IN, DnsFormatError, encodeResponse, parseQuery, type Question, RCODE, TYPE } from "./dns-message.ts";
+import type { RouteTable } from "./route-table.ts";
+
+// Caddy keeps each answer for its own refresh interval; resolvers must not add a cache of their own.
+const TTL = 0;
+
+export function resolve(q: Question, table: RouteTable): { rcode: number; answers: Answer[] } {
+  if (q.class !== CLASS_IN) return { rcode: RCODE.REFUSED, answers: [] };
+  const address = parseIpTarget(q.name);
+  if (address) {
+    return { rcode: RCODE.NOERROR, answers: q.type === TYPE.A ? [{ type: "A", name: q.name, ttl: TTL, address }] : [] };
+  }
+  const route = table.lookup(q.name);
+  if (!route) return { rcode: RCODE.NXDOMAIN, answers: [] };
+  if (q.type !== TYPE.SRV) return { rcode: RCODE.NOERROR, answers: [] };
+  return {
+    rcode: RCODE.NOERROR,
+    answers: route.upstreams.map((u) => ({ type: "SRV", name: q.name, ttl: TTL, priority: 10, weight: 10, port: u.port, target: ipTarget(u.address) })),
+  };
+}
+
+/** The response to one datagram, or null when it is not worth answering (not even a header). */
+export function answer(message: Buffer, table: RouteTable): Buffer | null {
+  if (message.length < 12) return null;
+  const id = message.readUInt16BE(0);
+  let query: ReturnType<typeof parseQuery>;
+  try {
+    query = parseQuery(message);
+  } catch (err) {
+    if (err instanceof DnsFormatError) {
+      // A response sent to us is dropped; anything else malformed is answered FORMERR.
+      if (message.readUInt16BE(2) & 0x8000) return null;
+      return encodeResponse({ id, opcode: 0, recursionDesired: false, rcode: RCODE.FORMERR, answers: [] });
+    }
+    throw err;
+  }
+  const base = { id, opcode: query.opcode, recursionDesired: query.recursionDesired };
+  if (query.opcode !== 0) return encodeResponse({ ...base, rcode: RCODE.NOTIMP, answers: [] });
+  const [question] = query.questions;
+  if (!question || query.questions.length !== 1) return encodeResponse({ ...base, rcode: RCODE.FORMERR, answers: [] });
+  return encodeResponse({ ...base, question, ...resolve(question, table) });
+}
+
+export type DnsServer = { port: number; close(): Promise<void> };
+
+export function startDnsServer(opts: { host: string; port: number; table: RouteTable; log: Logger }): Promise<DnsServer> {
+  const socket: Socket = createSocket("udp4");
+  socket.on("message", (msg, peer) => {
+    let reply: Buffer | null;
+    try {
+      reply = answer(msg, opts.table);
+    } catch (err) {
+      opts.log.error({ err, peer: `${peer.address}:${peer.port}` }, "answering a DNS query failed");
+      reply = msg.length >= 12 ? encodeResponse({ id: msg.readUInt16BE(0), opcode: 0, recursionDesired: false, rcode: RCODE.SERVFAIL, answers: [] }) : null;
+    }
+    if (reply) socket.send(reply, peer.port, peer.address);
+  });
+  return new Promise((resolvePromise, reject) => {
+    socket.once("error", reject);
+    socket.bind(opts.port, opts.host, () => {
+      socket.off("error", reject);
+      socket.on("error", (err) => opts.log.error({ err }, "DNS socket error"));
+      resolvePromise({
+        port: socket.address().port,
+        close: () => new Promise<void>((done) => socket.close(() => done())),
+      });
+    });
+  });
+}
