@@ -7,6 +7,7 @@
 import type { JobPayload } from "@berth/core";
 import { appRepository, workerAliveKey } from "@berth/core/apps";
 import type { Release } from "@berth/db";
+import { HostCallError } from "../hosts/call-host.ts";
 import type { JobContext } from "../jobs/context.ts";
 import { claimDeployment } from "./claim-deployment.ts";
 import { createRelease, snapshotConfig } from "./create-release.ts";
@@ -81,8 +82,13 @@ export async function deployRun(payload: JobPayload<"deployRun">, ctx: JobContex
   } catch (err) {
     const reason = watch.signal.aborted && watch.signal.reason instanceof DeployError ? watch.signal.reason : err;
     const outcome = reason instanceof DeployError ? reason.outcome : "failed";
-    const message = reason instanceof DeployError ? reason.message : `internal error: ${(reason as Error).message}`;
-    if (!(reason instanceof DeployError)) ctx.log.error({ err, deploymentId: deployment.id }, "deployment failed unexpectedly");
+    const message =
+      reason instanceof DeployError
+        ? reason.message
+        : reason instanceof HostCallError
+          ? `host ${reason.hostId}: ${reason.message}`
+          : `internal error: ${(reason as Error).message}`;
+    if (!(reason instanceof DeployError) && !(reason instanceof HostCallError)) ctx.log.error({ err, deploymentId: deployment.id }, "deployment failed unexpectedly");
     await log.write(`${outcome === "cancelled" ? "Cancelled" : "Failed"}: ${message}`).catch(() => undefined);
     await setDeploymentStatus(ctx, ref, outcome, { reason: message });
   } finally {
