@@ -1,4 +1,5 @@
 // web configuration: parsed once per process; the only place in web that reads process.env.
+import { resolve } from "node:path";
 import { databaseUrl, logLevel, parseConfig, port, redisUrl } from "@berth/core/config";
 import { z } from "zod";
 
@@ -21,6 +22,14 @@ const schema = z.object({
   BERTH_REGISTRY_NOTIFY_SECRET: z.string().min(16),
   /** 32 random bytes (base64) that encrypt secrets at rest. */
   BERTH_ENCRYPTION_KEY: z.string().min(40),
+  /** Apps are served at `http://<app>-<team>.<BERTH_DOMAIN>[:BERTH_PROXY_PORT]`. */
+  BERTH_DOMAIN: z
+    .string()
+    .toLowerCase()
+    .regex(/^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/, "a host name like apps.example.com")
+    .default("localhost"),
+  /** Uploaded build contexts (`<buildId>.tar`); the worker reads them from the same directory. */
+  BERTH_BUILD_DIR: z.string().default("./.berth/builds"),
   /** Heartbeats older than this mark a host (and its engine) as down. */
   BERTH_HOST_STALE_MS: z.coerce.number().int().min(1_000).default(20_000),
   /** Setup only (web/scripts/ensure-admin.ts): the first administrator. */
@@ -29,7 +38,7 @@ const schema = z.object({
   LOG_LEVEL: logLevel,
 });
 
-export type Env = z.infer<typeof schema> & { publicUrl: string; trustedOrigins: string[] };
+export type Env = z.infer<typeof schema> & { publicUrl: string; trustedOrigins: string[]; buildDir: string };
 
 let cached: Env | undefined;
 export function env(): Env {
@@ -40,6 +49,6 @@ export function env(): Env {
     publicUrl,
     ...["localhost", "127.0.0.1"].flatMap((h) => [`http://${h}:${parsed.BERTH_PROXY_PORT}`, `http://${h}:${parsed.BERTH_WEB_PORT}`]),
   ];
-  cached = { ...parsed, publicUrl, trustedOrigins: [...new Set(trustedOrigins)] };
+  cached = { ...parsed, publicUrl, trustedOrigins: [...new Set(trustedOrigins)], buildDir: resolve(parsed.BERTH_BUILD_DIR) };
   return cached;
 }

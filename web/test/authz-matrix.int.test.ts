@@ -1,10 +1,12 @@
 // The authorization matrix: every API route x every kind of caller -> the expected status.
 // A route in ROUTES (or a route file under app/api/v1) that is missing here fails the test.
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { before, describe, it } from "node:test";
 import { ROUTES, type RouteName } from "@berth/core";
+import pg from "pg";
 import { io } from "socket.io-client";
 import { type CallOptions, call, rand, signInAs, signUp, type TestUser, teamWith } from "./api.ts";
 import { signIn, stack } from "./config.ts";
@@ -20,6 +22,50 @@ async function seedRepository(teamSlug: string): Promise<string> {
   const repo = `r-${rand()}`;
   await pushImage({ user: users.owner, image: `${teamSlug}/${repo}:v1` });
   return repo;
+}
+
+/** An app of the matrix team (no image, never deployed); returns its name. */
+async function seedApp(): Promise<string> {
+  const name = `m-${rand()}`;
+  const res = await call("createApp", { cookie: users.owner.cookie, params: { team }, body: { name } });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  appIds.set(name, res.body.app.id);
+  return name;
+}
+
+/** Rows web does not create itself (a worker's deployment in some state, a release), straight into the database. */
+async function sql(text: string, values: unknown[]): Promise<void> {
+  const c = new pg.Client({ connectionString: stack.databaseUrl });
+  await c.connect();
+  try {
+    await c.query(text, values);
+  } finally {
+    await c.end();
+  }
+}
+
+async function seedDeployment(status: "queued" | "failed"): Promise<string> {
+  const id = randomUUID();
+  await sql(`INSERT INTO deployment (id, "appId", kind, "imageRef", status) VALUES ($1, $2, 'image', 'x', $3::"DeploymentStatus")`, [
+    id,
+    appIds.get(app),
+    status,
+  ]);
+  return id;
+}
+
+let releaseVersion = 0;
+async function seedRelease(): Promise<string> {
+  releaseVersion++;
+  const config = { app: { port: 8080, replicas: 1, memoryMb: 64, cpus: 0.1, healthCheck: {}, volumes: [], binds: [] }, env: [] };
+  await sql(`INSERT INTO release (id, "appId", version, "imageRef", config) VALUES ($1, $2, $3, $4, $5)`, [
+    randomUUID(),
+    appIds.get(app),
+    releaseVersion,
+    `${stack.registryHost}/${team}/nothing:1`,
+    JSON.stringify(config),
+  ]);
+  return String(releaseVersion);
 }
 
 const ACTORS = ["owner", "admin", "developer", "viewer", "outsider", "anonymous"] as const;
@@ -39,6 +85,9 @@ const byRole = (owner: number, admin: number, developer: number, viewer: number)
 let users: Record<Exclude<Actor, "anonymous">, TestUser>;
 let team: string;
 let adminCookie: string;
+/** The matrix team's app that read and change routes use. */
+let app: string;
+const appIds = new Map<string, string>();
 
 /** A fresh team where every actor has its role, for routes that change or delete things. */
 const freshTeam = () =>
@@ -121,6 +170,48 @@ const MATRIX: Record<RouteName, Case> = {
   // Instance admins only; the actors here are not, so nothing is started.
   startRegistryGc: { expect: { owner: 403, admin: 403, developer: 403, viewer: 403, outsider: 403, anonymous: 401 } },
   listHosts: { expect: all(200) },
+  // Instance admins only (none of the actors is one).
+  getHost: {
+    expect: { owner: 403, admin: 403, developer: 403, viewer: 403, outsider: 403, anonymous: 401 },
+    prepare: async () => ({ params: { id: "nope" } }),
+  },
+  drainHost: {
+    expect: { owner: 403, admin: 403, developer: 403, viewer: 403, outsider: 403, anonymous: 401 },
+    prepare: async () => ({ params: { id: "nope" }, body: { draining: false } }),
+  },
+  listApps: { expect: byRole(200, 200, 200, 200) },
+  createApp: { expect: byRole(201, 201, 201, 403), prepare: async () => ({ body: { name: `m-${rand()}` } }) },
+  getApp: { expect: byRole(200, 200, 200, 200), prepare: async () => ({ params: { app } }) },
+  updateApp: { expect: byRole(200, 200, 200, 403), prepare: async () => ({ params: { app }, body: { config: { replicas: 2 } } }) },
+  deleteApp: { expect: byRole(204, 204, 403, 403), prepare: async () => ({ params: { app: await seedApp() } }) },
+  setEnv: { expect: byRole(200, 200, 200, 403), prepare: async () => ({ params: { app }, body: { set: { MATRIX: { value: "1" } } } }) },
+  addDomain: { expect: byRole(201, 201, 201, 403), prepare: async () => ({ params: { app }, body: { hostname: `m-${rand()}.example.test` } }) },
+  removeDomain: {
+    expect: byRole(204, 204, 204, 403),
+    prepare: async () => {
+      const hostname = `m-${rand()}.example.test`;
+      await call("addDomain", { cookie: users.owner.cookie, params: { team, app }, body: { hostname } });
+      return { params: { app, hostname } };
+    },
+  },
+  // Images the worker will fail to pull: what matters here is who may queue them.
+  createDeployment: { expect: byRole(201, 201, 201, 403), prepare: async () => ({ params: { app }, body: { image: `${team}/nothing:1` } }) },
+  uploadBuild: {
+    expect: byRole(201, 201, 201, 403),
+    prepare: async () => ({ params: { app }, rawBody: "not really a tar", headers: { "content-type": "application/x-tar" } }),
+  },
+  listDeployments: { expect: byRole(200, 200, 200, 200), prepare: async () => ({ params: { app } }) },
+  getDeployment: { expect: byRole(200, 200, 200, 200), prepare: async () => ({ params: { app, id: await seedDeployment("failed") } }) },
+  getDeploymentLog: { expect: byRole(200, 200, 200, 200), prepare: async () => ({ params: { app, id: await seedDeployment("failed") } }) },
+  cancelDeployment: { expect: byRole(200, 200, 200, 403), prepare: async () => ({ params: { app, id: await seedDeployment("queued") } }) },
+  listReleases: { expect: byRole(200, 200, 200, 200), prepare: async () => ({ params: { app } }) },
+  rollback: { expect: byRole(201, 201, 201, 403), prepare: async () => ({ params: { app, version: await seedRelease() } }) },
+  listContainers: { expect: byRole(200, 200, 200, 200) },
+  // No such container: allowed callers get as far as the lookup.
+  containerAction: { expect: byRole(404, 404, 404, 403), prepare: async () => ({ params: { id: randomUUID() }, body: { action: "stop" } }) },
+  commitContainer: { expect: byRole(404, 404, 404, 403), prepare: async () => ({ params: { id: randomUUID() }, body: { repository: "snap", tag: "v1" } }) },
+  // Never deployed: allowed callers learn there is no live release to run in.
+  runCommand: { expect: byRole(409, 409, 409, 403), prepare: async () => ({ params: { app }, body: { cmd: ["true"] } }) },
   openapi: { expect: { owner: 200, admin: 200, developer: 200, viewer: 200, outsider: 200, anonymous: 200 } },
   // Last: signing out everywhere ends every session of the actor, the ones above included.
   revokeSessions: {
@@ -134,6 +225,7 @@ before(async () => {
   users = { owner, admin, developer, viewer, outsider } as typeof users;
   team = await freshTeam();
   await teamWith(outsider); // the outsider belongs to a team of its own
+  app = await seedApp();
   adminCookie = await signIn(stack.adminEmail, stack.adminPassword);
 });
 
@@ -200,6 +292,21 @@ describe("socket authorization", () => {
       assert.deepEqual(hosts, { ok: true }, actor);
       const other = await s.timeout(5_000).emitWithAck("subscribe", `team:${team}`);
       assert.equal(other.ok, false, actor);
+      s.close();
+    }
+  });
+
+  it("lets members of an app's team watch the app's room, and no one else", async () => {
+    for (const actor of ["owner", "viewer", "outsider"] as const) {
+      const s = connect(await signInAs(users[actor].email, users[actor].password));
+      await new Promise<void>((resolve, reject) => {
+        s.on("connect", () => resolve());
+        s.on("connect_error", reject);
+      });
+      const res = await s.timeout(5_000).emitWithAck("subscribe", `app:${appIds.get(app)}`);
+      assert.equal(res.ok, actor !== "outsider", `${actor}: ${JSON.stringify(res)}`);
+      const unknown = await s.timeout(5_000).emitWithAck("subscribe", `app:${randomUUID()}`);
+      assert.equal(unknown.ok, false, actor);
       s.close();
     }
   });

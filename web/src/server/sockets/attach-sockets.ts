@@ -1,22 +1,40 @@
 // socket.io on web's HTTP server: every connection is authenticated from the session cookie,
 // every room join is authorised, and events published by the worker on Redis are fanned out.
 import type { Server as HttpServer } from "node:http";
-import { busMessage, type ClientToServerEvents, EVENTS_CHANNEL, ROOMS, type ServerToClientEvents } from "@berth/core";
+import { busMessage, type ClientToServerEvents, EVENTS_CHANNEL, ROOMS, type Role, roleHas, type ServerToClientEvents } from "@berth/core";
 import type { Logger } from "@berth/core/logger";
+import type { Db } from "@berth/db";
 import { Redis } from "ioredis";
 import { Server } from "socket.io";
 import type { Auth } from "../auth/auth.ts";
+import { ctx } from "../context.ts";
 
 type SocketData = { userId: string; role: string };
 
+/** The caller's role in the team that owns an app; null when not a member (or no such app). */
+export type AppRoleLookup = (appId: string, userId: string) => Promise<Role | null>;
+
+const APP_ROOM = /^app:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
 /** Who may join which room. Unknown rooms are refused. */
-export function mayJoin(room: string, user: SocketData): boolean {
+export async function mayJoin(room: string, user: SocketData, appRole: AppRoleLookup): Promise<boolean> {
   // Host capacity is instance-wide information every signed-in user may see.
   if (room === ROOMS.hosts) return Boolean(user.userId);
+  const app = APP_ROOM.exec(room);
+  if (app?.[1] && user.userId) {
+    const role = await appRole(app[1], user.userId);
+    return role !== null && roleHas(role, "apps.read");
+  }
   return false;
 }
 
-export function attachSockets(opts: { server: HttpServer; auth: Auth; redisUrl: string; trustedOrigins: string[]; log: Logger }) {
+export const appRoleFrom =
+  (db: Db): AppRoleLookup =>
+  async (appId, userId) =>
+    ((await db.membership.findFirst({ where: { userId, team: { apps: { some: { id: appId } } } }, select: { role: true } }))?.role as Role | undefined) ?? null;
+
+export function attachSockets(opts: { server: HttpServer; auth: Auth; redisUrl: string; trustedOrigins: string[]; log: Logger; db?: Db }) {
+  const appRole = appRoleFrom(opts.db ?? ctx().db);
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(opts.server, {
     path: "/socket.io",
     cors: { origin: opts.trustedOrigins, credentials: true },
@@ -40,7 +58,13 @@ export function attachSockets(opts: { server: HttpServer; auth: Auth; redisUrl: 
   io.on("connection", (socket) => {
     socket.on("subscribe", async (room, ack) => {
       const reply = typeof ack === "function" ? ack : () => {};
-      if (typeof room !== "string" || !mayJoin(room, socket.data)) {
+      const allowed =
+        typeof room === "string" &&
+        (await mayJoin(room, socket.data, appRole).catch((err) => {
+          opts.log.warn({ err }, "room check failed");
+          return false;
+        }));
+      if (!allowed) {
         reply({ ok: false, code: "FORBIDDEN", message: "you may not watch this" });
         return;
       }
@@ -49,7 +73,7 @@ export function attachSockets(opts: { server: HttpServer; auth: Auth; redisUrl: 
     });
   });
 
-  // Fan-out of events published by the worker (heartbeats now; deploys and logs later).
+  // Fan-out of events published by the worker: heartbeats, deployments, their logs, containers.
   const sub = new Redis(opts.redisUrl);
   void sub.subscribe(EVENTS_CHANNEL);
   sub.on("message", (_channel, raw) => {
@@ -69,6 +93,19 @@ export function attachSockets(opts: { server: HttpServer; auth: Auth; redisUrl: 
       case "host.updated":
         io.to(m.room).emit("host.updated", m.payload);
         break;
+      case "deployment.updated":
+        io.to(m.room).emit("deployment.updated", m.payload);
+        break;
+      case "deployment.log":
+        io.to(m.room).emit("deployment.log", m.payload);
+        break;
+      case "container.updated":
+        io.to(m.room).emit("container.updated", m.payload);
+        break;
+      default: {
+        const unhandled: never = m;
+        opts.log.warn({ type: (unhandled as { type: string }).type }, "dropped a bus message of an unknown type");
+      }
     }
   });
 

@@ -1,0 +1,69 @@
+// A new app: config = defaults + the given patch, env stored (secrets sealed), the default
+// address claimed. With `deploy` and an image, its first deployment starts at once.
+import { type AppConfigPatch, AppError, DEFAULT_APP_CONFIG } from "@berth/core";
+import { recordAudit } from "../audit/record-audit.ts";
+import type { TeamContext } from "../auth/authorize.ts";
+import type { Caller } from "../auth/caller.ts";
+import { oneDeploymentView } from "../deployments/deployment-view.ts";
+import { resolveImage } from "../deployments/image-target.ts";
+import { launch } from "../deployments/launch.ts";
+import { claimDefaultHostname } from "./app-address.ts";
+import type { AppDeps } from "./app-deps.ts";
+import { oneAppView } from "./app-view.ts";
+import { assertMayMount } from "./binds-guard.ts";
+import { mergeConfig } from "./merge-config.ts";
+import { type EnvInput, sealEnv } from "./seal-env.ts";
+
+export type CreateAppInput = { name: string; image?: string; config?: AppConfigPatch; env?: EnvInput; deploy: boolean };
+
+export async function createApp(deps: AppDeps, caller: Caller, team: TeamContext, input: CreateAppInput) {
+  const { db, settings } = deps;
+  assertMayMount(caller, input.config?.binds);
+  const config = mergeConfig(DEFAULT_APP_CONFIG, input.config);
+  const image = input.image ? await resolveImage(db, team, input.image, settings.registryPort) : null;
+
+  const exists = await db.app.findUnique({ where: { teamId_name: { teamId: team.id, name: input.name } }, select: { id: true } });
+  if (exists) throw new AppError("CONFLICT", `team ${team.slug} already has an app named "${input.name}"`);
+  let app: Awaited<ReturnType<typeof db.app.create>>;
+  try {
+    app = await db.$transaction(async (tx) => {
+      await claimDefaultHostname(tx, input.name, team.slug, settings.domain);
+      return tx.app.create({
+        data: {
+          teamId: team.id,
+          name: input.name,
+          sourceType: image ? "image" : "git",
+          imageRef: image?.ref ?? null,
+          config: config as never,
+          envVars: { create: sealEnv(settings.encryptionKey, input.env) },
+        },
+      });
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === "P2002") throw new AppError("CONFLICT", `team ${team.slug} already has an app named "${input.name}"`);
+    throw err;
+  }
+  await recordAudit(db, {
+    action: "app.created",
+    actorId: caller.user.id,
+    teamId: team.id,
+    target: app.name,
+    ipAddress: caller.ip,
+    data: { image: app.imageRef, envKeys: Object.keys(input.env ?? {}) },
+  });
+
+  let deployment = null;
+  if (input.deploy && app.imageRef) {
+    const d = await launch(deps, { appId: app.id, kind: "image", imageRef: app.imageRef, createdBy: caller.user.id });
+    await recordAudit(db, {
+      action: "deployment.created",
+      actorId: caller.user.id,
+      teamId: team.id,
+      target: app.name,
+      ipAddress: caller.ip,
+      data: { deploymentId: d.id, kind: "image", image: app.imageRef },
+    });
+    deployment = await oneDeploymentView(db, d.id);
+  }
+  return { app: await oneAppView(db, settings, team.slug, app), deployment };
+}

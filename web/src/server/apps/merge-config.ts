@@ -1,0 +1,12 @@
+// Applies a config patch: given fields replace the stored ones, `cmd: null` drops the override.
+import { type AppConfig, type AppConfigPatch, appConfig } from "@berth/core";
+
+export function mergeConfig(base: AppConfig, patch: AppConfigPatch | undefined): AppConfig {
+  if (!patch) return base;
+  const { cmd, ...rest } = patch;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(rest)) if (v !== undefined) merged[k] = v;
+  if (cmd === null) delete merged.cmd;
+  else if (cmd !== undefined) merged.cmd = cmd;
+  return appConfig.parse(merged);
+}

@@ -1,0 +1,51 @@
+// Changes an app's image or config. A live app gets the change at once: a new image deployment
+// for a new image, else a new release of the live image with the new config.
+import type { AppConfigPatch } from "@berth/core";
+import { recordAudit } from "../audit/record-audit.ts";
+import type { TeamContext } from "../auth/authorize.ts";
+import type { Caller } from "../auth/caller.ts";
+import { oneDeploymentView } from "../deployments/deployment-view.ts";
+import { resolveImage } from "../deployments/image-target.ts";
+import type { AppDeps } from "./app-deps.ts";
+import { oneAppView } from "./app-view.ts";
+import { assertMayChangeCode, assertMayMount } from "./binds-guard.ts";
+import { findApp, storedConfig } from "./find-app.ts";
+import { mergeConfig } from "./merge-config.ts";
+import { redeployAfterChange } from "./redeploy-after-change.ts";
+
+export async function updateApp(deps: AppDeps, caller: Caller, team: TeamContext, name: string, input: { image?: string; config?: AppConfigPatch }) {
+  const { db, settings } = deps;
+  const app = await findApp(db, team.id, name);
+  assertMayMount(caller, input.config?.binds);
+  const before = storedConfig(app.config);
+  const config = mergeConfig(before, input.config);
+  const image = input.image ? (await resolveImage(db, team, input.image, settings.registryPort)).ref : app.imageRef;
+  const imageChanged = image !== app.imageRef;
+  const configChanged = JSON.stringify(config) !== JSON.stringify(before);
+  if (imageChanged || JSON.stringify(config.cmd) !== JSON.stringify(before.cmd)) assertMayChangeCode(caller, before);
+
+  if (!imageChanged && !configChanged) return { app: await oneAppView(db, settings, team.slug, app), deployment: null };
+  const saved = await db.app.update({
+    where: { id: app.id },
+    data: { config: config as never, ...(imageChanged ? { imageRef: image, sourceType: "image" } : {}) },
+  });
+  await recordAudit(db, {
+    action: "app.updated",
+    actorId: caller.user.id,
+    teamId: team.id,
+    target: app.name,
+    ipAddress: caller.ip,
+    data: { ...(imageChanged ? { image } : {}), config: Object.keys(input.config ?? {}) },
+  });
+  const d = await redeployAfterChange(deps, caller, saved, { imageChanged });
+  if (d)
+    await recordAudit(db, {
+      action: "deployment.created",
+      actorId: caller.user.id,
+      teamId: team.id,
+      target: app.name,
+      ipAddress: caller.ip,
+      data: { deploymentId: d.id, kind: d.kind },
+    });
+  return { app: await oneAppView(db, settings, team.slug, saved), deployment: d ? await oneDeploymentView(db, d.id) : null };
+}

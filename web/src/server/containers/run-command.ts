@@ -1,0 +1,75 @@
+// A one-off command in a new container of the app's live release: the release's image (pinned
+// to its digest), env (secrets decrypted only into the job payload), limits, mounts and labels,
+// on an online host; the container is removed afterwards. Waits for the command to finish.
+import { randomBytes } from "node:crypto";
+import { AppError, releaseConfig, volumeName } from "@berth/core";
+import type { ContainerSpec } from "@berth/core/host-jobs";
+import { open } from "@berth/core/secret-box";
+import type { AppDeps } from "../apps/app-deps.ts";
+import { findApp } from "../apps/find-app.ts";
+import { recordAudit } from "../audit/record-audit.ts";
+import type { TeamContext } from "../auth/authorize.ts";
+import type { Caller } from "../auth/caller.ts";
+import { qualifyImageRef } from "../deployments/image-target.ts";
+import { liveRelease } from "../releases/live-release.ts";
+import { pickHost } from "./pick-host.ts";
+import { registryCredentials } from "./registry-credentials.ts";
+
+/** Time to pull the image and start the container, on top of the command's own time limit. */
+const START_ALLOWANCE_MS = 5 * 60_000;
+
+/** `repo:tag` -> `repo@digest`, so the command runs exactly the release's image even if the tag moved. */
+export function pinnedImage(imageRef: string, digest: string | null): string {
+  if (!digest) return imageRef;
+  const bare = imageRef.replace(/@.*$/, "");
+  const slash = bare.lastIndexOf("/");
+  return `${bare.slice(0, slash + 1)}${bare.slice(slash + 1).replace(/:.*$/, "")}@${digest}`;
+}
+
+export async function runCommand(deps: AppDeps, caller: Caller, team: TeamContext, name: string, input: { cmd: string[]; timeoutS: number }) {
+  const { db, settings } = deps;
+  const app = await findApp(db, team.id, name);
+  const release = await liveRelease(db, app.id);
+  if (!release) throw new AppError("CONFLICT", `app ${app.name} has no live release to run a command in; deploy it first`);
+  const snapshot = releaseConfig.safeParse(release.config);
+  if (!snapshot.success) throw new AppError("CONFLICT", `release v${release.version} of ${app.name} has no usable config snapshot`);
+  const { app: config, env } = snapshot.data;
+
+  const target = qualifyImageRef(release.imageRef, settings.registryPort);
+  const pull = target.kind === "berth" ? await registryCredentials(deps, caller, `${target.namespace}/${target.repository}`, ["pull"]) : undefined;
+  const spec: ContainerSpec = {
+    name: `berth-${team.slug}-${app.name}-run-${randomBytes(4).toString("hex")}`,
+    image: pinnedImage(release.imageRef, release.digest),
+    cmd: input.cmd,
+    env: {
+      ...Object.fromEntries(env.map((e) => [e.key, e.secret ? open(settings.encryptionKey, e.value) : e.value])),
+      PORT: String(config.port),
+      BERTH_APP: app.name,
+      BERTH_TEAM: team.slug,
+      BERTH_RELEASE: String(release.version),
+    },
+    labels: { team: team.slug, app: app.name, release: String(release.version) },
+    limits: { memoryBytes: config.memoryMb * 1024 * 1024, nanoCpus: Math.round(config.cpus * 1e9), pids: 512 },
+    restart: "no",
+    binds: config.binds,
+    volumes: config.volumes.map((v) => ({ name: volumeName(team.slug, app.name, v.name), target: v.target })),
+  };
+  const host = await pickHost(db, settings.hostStaleMs);
+  const started = Date.now();
+  const result = await deps.callHost(
+    host.id,
+    "containerOneOff",
+    { version: 1, spec, timeoutS: input.timeoutS, pull },
+    input.timeoutS * 1000 + START_ALLOWANCE_MS,
+  );
+  // The command line may hold secrets: only the program's name is recorded.
+  await recordAudit(db, {
+    action: "app.command_run",
+    actorId: caller.user.id,
+    teamId: team.id,
+    target: app.name,
+    ipAddress: caller.ip,
+    data: { program: input.cmd[0], release: release.version, hostId: host.id, exitCode: result.exitCode, timedOut: result.timedOut, ms: Date.now() - started },
+  });
+  return result;
+}
