@@ -11,7 +11,13 @@ export type CallInput<N extends RouteName> = ([ParamNames<PathOf<N>>] extends [n
   ? { params?: undefined }
   : { params: Record<ParamNames<PathOf<N>>, string> }) &
   ([Body<N>] extends [never] ? { body?: undefined } : { body: Body<N> }) &
-  ((typeof ROUTES)[N] extends { query: unknown } ? { query?: Record<string, string | number | undefined> } : { query?: undefined });
+  ((typeof ROUTES)[N] extends { query: unknown } ? { query?: Record<string, string | number | undefined> } : { query?: undefined }) & {
+    /** For calls that wait on purpose (`berth run`): overrides the client's timeout. */
+    timeoutMs?: number;
+  };
+
+/** A raw request body: a file as a Blob (its size becomes Content-Length) and its media type. */
+export type RawBody = { body: Blob; contentType: string };
 
 /** `data` is the response checked against the route's schema; `raw` is the JSON as the server sent it (for --json). */
 export type CallResult<N extends RouteName> = { data: Reply<N>; raw: unknown };
@@ -41,24 +47,43 @@ export class ApiClient {
   }
 
   async call<N extends RouteName>(name: N, ...[input]: object extends CallInput<N> ? [CallInput<N>?] : [CallInput<N>]): Promise<CallResult<N>> {
+    const { params, body, query, timeoutMs } = (input ?? {}) as {
+      params?: Record<string, string>;
+      body?: unknown;
+      query?: Record<string, string | number | undefined>;
+      timeoutMs?: number;
+    };
+    return this.send(name, { params, query, timeoutMs, ...(body === undefined ? {} : { body: JSON.stringify(body), contentType: "application/json" }) });
+  }
+
+  /** Sends a raw body (a build context) to a route that takes one, e.g. uploadBuild. */
+  async upload<N extends RouteName>(name: N, input: { params: Record<string, string>; raw: RawBody; timeoutMs?: number }): Promise<CallResult<N>> {
+    return this.send(name, { params: input.params, body: input.raw.body, contentType: input.raw.contentType, timeoutMs: input.timeoutMs });
+  }
+
+  private async send<N extends RouteName>(
+    name: N,
+    input: {
+      params?: Record<string, string>;
+      query?: Record<string, string | number | undefined>;
+      body?: string | Blob;
+      contentType?: string;
+      timeoutMs?: number;
+    },
+  ): Promise<CallResult<N>> {
     const route: RouteDef = ROUTES[name];
-    const { params, body, query } = (input ?? {}) as { params?: Record<string, string>; body?: unknown; query?: Record<string, string | number | undefined> };
-    const url = new URL(this.url + routePath(route.path, params));
-    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const url = new URL(this.url + routePath(route.path, input.params));
+    for (const [k, v] of Object.entries(input.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const where = `${route.method} ${url.pathname}`;
+    const timeoutMs = input.timeoutMs ?? this.timeoutMs;
 
     const headers: Record<string, string> = { accept: "application/json", authorization: `Bearer ${this.token}`, "user-agent": this.userAgent };
-    if (body !== undefined) headers["content-type"] = "application/json";
+    if (input.contentType) headers["content-type"] = input.contentType;
     let res: Response;
     try {
-      res = await this.fetch(url, {
-        method: route.method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+      res = await this.fetch(url, { method: route.method, headers, body: input.body, signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
-      throw new CliError(`could not reach ${this.url}: ${networkReason(err, this.timeoutMs)}`);
+      throw new CliError(`could not reach ${this.url}: ${networkReason(err, timeoutMs)}`);
     }
 
     const text = await res.text().catch(() => "");

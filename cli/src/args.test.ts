@@ -48,6 +48,21 @@ describe("parseCommandLine", () => {
     assert.equal(run("teams list").json, false);
   });
 
+  it("prefers the longer command when one command's words start another's", () => {
+    assert.deepEqual(run("hosts").command.path, ["hosts"]);
+    const p = run("hosts drain h1");
+    assert.deepEqual([p.command.path, p.args], [["hosts", "drain"], { host: "h1" }]);
+  });
+
+  it("collects further positionals for commands that take them, and everything after --", () => {
+    const env = run("env acme/web set A=1 B=2 --secret");
+    assert.deepEqual([env.args, env.rest, env.flags.secret], [{ "team/app": "acme/web" }, ["set", "A=1", "B=2"], true]);
+    const r = parseCommandLine(["run", "acme/web", "--timeout", "5", "--", "ls", "-la", "--json"], COMMANDS);
+    assert.equal(r.kind, "run");
+    if (r.kind === "run") assert.deepEqual([r.rest, r.flags.timeout, r.json], [["ls", "-la", "--json"], 5, false]);
+    usageError("teams show acme extra", /unexpected argument "extra"/);
+  });
+
   it("keeps a value that starts with a dash after --", () => {
     assert.deepEqual(run("teams show -- -odd").args, { team: "-odd" });
   });
@@ -68,8 +83,8 @@ describe("parseCommandLine", () => {
   });
 
   it("refuses unknown commands and suggests a close one", () => {
-    usageError("deploy", /unknown command "deploy"/);
-    usageError("help deploy", /unknown command "deploy"/);
+    usageError("frobnicate", /unknown command "frobnicate"/);
+    usageError("help frobnicate", /unknown command "frobnicate"/);
     assert.throws(
       () => parse("tems list"),
       (err: unknown) => err instanceof UsageError && err.hint === 'did you mean "berth teams"?',

@@ -8,7 +8,7 @@ export type Parsed =
   /** `error` is set when help is shown because something was missing (exit 2). */
   | { kind: "help"; topic: readonly string[]; error?: string }
   | { kind: "version" }
-  | { kind: "run"; command: Command; args: Record<string, string>; flags: Record<string, unknown>; json: boolean };
+  | { kind: "run"; command: Command; args: Record<string, string>; rest: string[]; flags: Record<string, unknown>; json: boolean };
 
 const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((w, i) => b[i] === w);
 const startsWith = (path: readonly string[], prefix: readonly string[]) => prefix.every((w, i) => path[i] === w);
@@ -17,7 +17,8 @@ const isFlag = (a: string) => a.startsWith("-") && a !== "-";
 export function parseCommandLine(argv: readonly string[], commands: readonly Command[]): Parsed {
   if (argv[0] === "help") return helpTopic(argv.slice(1), commands);
 
-  // Leading words name the command (`teams create`); flags may sit among them.
+  // Leading words name the command (`teams create`); flags may sit among them. The longest
+  // match wins, so `hosts` and `hosts drain` can both be commands.
   const words: string[] = [];
   const rest: string[] = [];
   let i = 0;
@@ -28,7 +29,6 @@ export function parseCommandLine(argv: readonly string[], commands: readonly Com
       rest.push(a);
       continue;
     }
-    if (commands.some((c) => same(c.path, words))) break;
     if (!commands.some((c) => startsWith(c.path, [...words, a]))) break;
     words.push(a);
   }
@@ -53,10 +53,10 @@ export function parseCommandLine(argv: readonly string[], commands: readonly Com
     if (v === undefined) throw new UsageError(`missing <${name}>`, helpHint(command.path));
     args[name] = v;
   });
-  const extra = positionals[command.args.length];
-  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`, helpHint(command.path));
+  const extra = positionals.slice(command.args.length);
+  if (extra.length > 0 && !command.rest) throw new UsageError(`unexpected argument "${extra[0]}"`, helpHint(command.path));
 
-  return { kind: "run", command, args, flags: checkFlags(command, values), json: values.json === true };
+  return { kind: "run", command, args, rest: extra, flags: checkFlags(command, values), json: values.json === true };
 }
 
 /** No command matched all the words: a group without its subcommand, a typo, or bare `berth`. */

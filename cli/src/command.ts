@@ -28,6 +28,8 @@ export type Context = {
   out: Output;
   env: Environment;
   stdin: Stdin;
+  /** Runs `handler` on Ctrl-C (instead of exiting) until the returned function is called. */
+  onInterrupt(handler: () => void): () => void;
   /** A client for the saved (or BERTH_URL/BERTH_TOKEN) login; fails with exit 3 when there is none. */
   api(): Promise<ApiClient>;
   /** A client for a login that is not saved yet (`berth login`). */
@@ -42,8 +44,10 @@ export type CommandSpec<A extends readonly string[], O extends Options> = {
   details?: string;
   /** Required positional arguments, in order. */
   args: A;
+  /** Any further positional arguments (`berth env acme/web set A=1 B=2`, `berth run acme/web -- ls -l`). */
+  rest?: { value: string };
   options: O;
-  run(ctx: Context, input: { args: Record<A[number], string>; flags: Flags<O> }): Promise<void>;
+  run(ctx: Context, input: { args: Record<A[number], string>; flags: Flags<O>; rest: string[] }): Promise<void>;
 };
 
 export type Command = {
@@ -51,8 +55,9 @@ export type Command = {
   summary: string;
   details?: string;
   args: readonly string[];
+  rest?: { value: string };
   options: Options;
-  run(ctx: Context, input: { args: Record<string, string>; flags: Record<string, unknown> }): Promise<void>;
+  run(ctx: Context, input: { args: Record<string, string>; flags: Record<string, unknown>; rest: string[] }): Promise<void>;
 };
 
 /** Declares a command; the parser guarantees `args` and `flags` match the declaration. */
@@ -67,6 +72,7 @@ export const GLOBAL_OPTIONS = {
 /** `teams create <slug> --name <name>`; with `optional`, the optional flags in brackets too. */
 export const synopsis = (c: Command, opts: { optional: boolean }): string => {
   const parts = [...c.path, ...c.args.map((a) => `<${a}>`)];
+  if (c.rest) parts.push(c.rest.value);
   for (const [name, o] of Object.entries(c.options)) {
     if (!o.required && !opts.optional) continue;
     const flag = o.type === "boolean" ? `--${name}` : o.type === "list" ? `--${name} <${o.value}>...` : `--${name} <${o.value}>`;

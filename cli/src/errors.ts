@@ -12,7 +12,7 @@ export const EXIT = {
   forbidden: 4,
   /** No such team, member, invitation or token, or not visible to this user (404). */
   notFound: 5,
-  /** Ctrl-C at a prompt. */
+  /** Ctrl-C at a prompt, or while following a deployment (which goes on). */
   interrupted: 130,
 } as const;
 

@@ -49,13 +49,15 @@ Exit codes:
   2  usage error: unknown command or option, missing argument
   3  not logged in, or the access token was rejected (expired, revoked, unknown)
   4  forbidden: your role or the token's scopes do not allow it
-  5  not found: no such team, member, invitation or token (or not yours to see)`;
+  5  not found: no such team, app, deployment, member or token (or not yours to see)`;
 
 export function renderHelp(topic: readonly string[], commands: readonly Command[], version: string): string {
   const exact = commands.find((c) => c.path.length === topic.length && startsWith(c.path, topic));
   if (exact) {
     const parts = [`Usage: ${usageLine(exact)}`, "", exact.summary];
     if (exact.details) parts.push("", exact.details);
+    const more = commands.filter((c) => c !== exact && startsWith(c.path, topic));
+    if (more.length) parts.push("", "Related commands:", commandList(more));
     if (Object.keys(exact.options).length) parts.push("", "Options:", optionList(exact.options));
     parts.push("", "Global options:", optionList(GLOBAL_OPTIONS));
     return parts.join("\n");

@@ -8,4 +8,11 @@ process.stdout.on("error", (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-process.exitCode = await run(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }, environment());
+const onInterrupt = (handler: () => void) => {
+  process.once("SIGINT", handler);
+  return () => {
+    process.off("SIGINT", handler);
+  };
+};
+
+process.exitCode = await run(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, onInterrupt }, environment());

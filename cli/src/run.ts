@@ -11,7 +11,7 @@ import { renderHelp } from "./help.ts";
 import { Output } from "./output.ts";
 
 type Sink = { write(chunk: string): unknown };
-export type Io = { stdin: Stdin; stdout: Sink; stderr: Sink; fetch?: typeof fetch };
+export type Io = { stdin: Stdin; stdout: Sink; stderr: Sink; fetch?: typeof fetch; onInterrupt?: (handler: () => void) => () => void };
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
@@ -40,6 +40,7 @@ export async function run(argv: readonly string[], io: Io, env: Environment): Pr
           out,
           env,
           stdin: io.stdin,
+          onInterrupt: io.onInterrupt ?? (() => () => {}),
           client,
           async api() {
             // With both variables set the saved login is not needed, even if the file is broken.
@@ -48,13 +49,14 @@ export async function run(argv: readonly string[], io: Io, env: Environment): Pr
             return client(login.url, login.token);
           },
         };
-        await parsed.command.run(ctx, { args: parsed.args, flags: parsed.flags });
+        await parsed.command.run(ctx, { args: parsed.args, flags: parsed.flags, rest: parsed.rest });
         return EXIT.ok;
       }
     }
   } catch (err) {
     const failure = describeFailure(err);
-    io.stderr.write(`error: ${failure.message}\n`);
+    // An empty message: the command has already said everything (e.g. Ctrl-C while following a deploy).
+    if (failure.message) io.stderr.write(`error: ${failure.message}\n`);
     const hint = failure.hint ?? (failure.exitCode === EXIT.unauthenticated && login ? reLoginHint(login) : undefined);
     if (hint) io.stderr.write(`hint: ${hint}\n`);
     if (env.debug && !(err instanceof CliError) && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);

@@ -1,6 +1,10 @@
 // Every command, in the order `berth --help` lists them.
 import type { Command } from "../command.ts";
+import { appSettings } from "./app-settings.ts";
+import { apps } from "./apps.ts";
 import { audit } from "./audit.ts";
+import { containers } from "./containers.ts";
+import { deployCommands } from "./deploy.ts";
 import { hosts } from "./hosts.ts";
 import { images } from "./images.ts";
 import { invitations } from "./invitations.ts";
@@ -9,4 +13,19 @@ import { members } from "./members.ts";
 import { teams } from "./teams.ts";
 import { tokens } from "./tokens.ts";
 
-export const COMMANDS: readonly Command[] = [login, logout, whoami, ...teams, ...members, ...invitations, ...tokens, ...images, audit, hosts];
+export const COMMANDS: readonly Command[] = [
+  login,
+  logout,
+  whoami,
+  ...teams,
+  ...members,
+  ...invitations,
+  ...tokens,
+  ...images,
+  ...apps,
+  ...deployCommands,
+  ...appSettings,
+  ...containers,
+  audit,
+  ...hosts,
+];

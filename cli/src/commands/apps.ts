@@ -1,0 +1,132 @@
+// berth apps ...: a team's apps (create from an image, show, delete).
+import type { Body, Reply } from "@berth/core";
+import { defineCommand } from "../command.ts";
+import { UsageError } from "../errors.ts";
+import { type Column, formatTime } from "../output.ts";
+import { shortId } from "./app-ref.ts";
+
+type App = Reply<"getApp">;
+
+const state = (a: App) => a.latestDeployment?.status ?? "never deployed";
+
+const columns: Column<App>[] = [
+  { header: "name", value: (a) => a.name },
+  { header: "source", value: (a) => a.sourceType },
+  { header: "image", value: (a) => a.imageRef ?? "-" },
+  { header: "replicas", value: (a) => String(a.config.replicas), align: "right" },
+  { header: "live", value: (a) => (a.liveRelease ? `v${a.liveRelease.version}` : "-") },
+  { header: "last deploy", value: state },
+  { header: "url", value: (a) => a.url },
+];
+
+export function appFields(a: App): [string, string][] {
+  const c = a.config;
+  return [
+    ["App", `${a.team}/${a.name}`],
+    ["URL", a.url],
+    ["Domains", a.domains.join(", ") || "-"],
+    ["Source", a.sourceType === "image" ? `image ${a.imageRef ?? "-"}` : `git (branch ${a.deployBranch})`],
+    ["Live release", a.liveRelease ? `v${a.liveRelease.version} ${a.liveRelease.imageRef}` : "none"],
+    [
+      "Last deploy",
+      a.latestDeployment
+        ? `${shortId(a.latestDeployment.id)} ${a.latestDeployment.kind} ${a.latestDeployment.status} ${formatTime(a.latestDeployment.createdAt)}`
+        : "none",
+    ],
+    ["Port", String(c.port)],
+    ["Replicas", String(c.replicas)],
+    ["Limits", `${c.memoryMb} MiB, ${c.cpus} CPU`],
+    ["Health check", c.healthCheck.type === "http" ? `HTTP GET ${c.healthCheck.path}` : "TCP connect"],
+    ...(c.cmd ? [["Command", JSON.stringify(c.cmd)] as [string, string]] : []),
+    ...(c.volumes.length ? [["Volumes", c.volumes.map((v) => `${v.name}:${v.target}`).join(", ")] as [string, string]] : []),
+    ...(c.binds.length ? [["Host mounts", c.binds.map((b) => `${b.source}:${b.target}${b.readOnly ? ":ro" : ""}`).join(", ")] as [string, string]] : []),
+    ["Env", a.env.length ? a.env.map((e) => (e.secret ? `${e.key}=<secret>` : `${e.key}=${e.value}`)).join(" ") : "-"],
+    ["Created", formatTime(a.createdAt)],
+    ["ID", a.id],
+  ];
+}
+
+export const list = defineCommand({
+  path: ["apps", "list"],
+  summary: "List a team's apps",
+  args: ["team"],
+  options: {},
+  async run(ctx, { args }) {
+    const { data, raw } = await (await ctx.api()).call("listApps", { params: { team: args.team } });
+    if (ctx.out.json) return ctx.out.printJson(raw);
+    ctx.out.table(columns, data.apps, `No apps in ${args.team} yet; create one with \`berth apps create ${args.team} <name> --image <ref>\`.`);
+  },
+});
+
+export const create = defineCommand({
+  path: ["apps", "create"],
+  summary: "Create an app (from an image, or for source builds with `berth deploy --dir`)",
+  details: [
+    "An image without a registry host is in Berth's registry: acme/web:1 means 127.0.0.1:<port>/acme/web:1.",
+    "The app is served at http://<app>-<team>.<domain>. With --deploy (and --image) it is deployed at once.",
+  ].join("\n"),
+  args: ["team", "app"],
+  options: {
+    image: { type: "string", value: "ref", help: "the image to run, e.g. acme/web:1" },
+    port: { type: "int", value: "port", help: "the port the app listens on (default 8080; also given as $PORT)" },
+    replicas: { type: "int", value: "n", help: "how many containers to run (default 1)" },
+    memory: { type: "int", value: "MiB", help: "memory limit per container (default 256)" },
+    cpus: { type: "string", value: "n", help: "CPU limit per container, e.g. 0.5 (default 0.5)" },
+    "health-path": { type: "string", value: "path", help: "the HTTP path the health check asks (default /)" },
+    deploy: { type: "boolean", help: "deploy the image right away" },
+  },
+  async run(ctx, { args, flags }) {
+    if (flags.deploy && !flags.image) throw new UsageError("--deploy needs --image (source apps deploy with `berth deploy --dir`)");
+    const config: NonNullable<Body<"createApp">["config"]> = {};
+    if (flags.port !== undefined) config.port = flags.port;
+    if (flags.replicas !== undefined) config.replicas = flags.replicas;
+    if (flags.memory !== undefined) config.memoryMb = flags.memory;
+    if (flags.cpus !== undefined) {
+      const cpus = Number(flags.cpus);
+      if (!Number.isFinite(cpus) || cpus <= 0) throw new UsageError(`--cpus must be a positive number, not "${flags.cpus}"`);
+      config.cpus = cpus;
+    }
+    if (flags["health-path"] !== undefined) config.healthCheck = { type: "http", path: flags["health-path"], timeoutS: 3, attempts: 30, intervalMs: 500 };
+    const body: Body<"createApp"> = { name: args.app, config, deploy: flags.deploy, ...(flags.image ? { image: flags.image } : {}) };
+    const { data, raw } = await (await ctx.api()).call("createApp", { params: { team: args.team }, body });
+    if (ctx.out.json) return ctx.out.printJson(raw);
+    ctx.out.line(`Created app ${data.app.team}/${data.app.name}; it will be served at ${data.app.url}`);
+    if (data.deployment) {
+      ctx.out.line(`Deployment ${data.deployment.id} is ${data.deployment.status}; see \`berth deployments ${args.team}/${args.app}\`.`);
+    } else if (!data.app.imageRef) {
+      ctx.out.line(`Deploy it from a directory with a Dockerfile: berth deploy ${args.team}/${args.app} --dir .`);
+    }
+  },
+});
+
+export const show = defineCommand({
+  path: ["apps", "show"],
+  summary: "Show an app: address, config, env keys, live release, last deployment",
+  args: ["team", "app"],
+  options: {},
+  async run(ctx, { args }) {
+    const { data, raw } = await (await ctx.api()).call("getApp", { params: { team: args.team, app: args.app } });
+    if (ctx.out.json) return ctx.out.printJson(raw);
+    ctx.out.fields(appFields(data));
+  },
+});
+
+export const remove = defineCommand({
+  path: ["apps", "delete"],
+  summary: "Delete an app: its containers, routes, releases and deployments",
+  args: ["team", "app"],
+  options: {
+    yes: {
+      type: "boolean",
+      required: true,
+      missing: "deleting an app stops its containers and removes its releases for good; add --yes to confirm",
+      help: "confirm the deletion",
+    },
+  },
+  async run(ctx, { args }) {
+    await (await ctx.api()).call("deleteApp", { params: { team: args.team, app: args.app } });
+    if (!ctx.out.json) ctx.out.line(`Deleted app ${args.team}/${args.app}; its containers are being removed.`);
+  },
+});
+
+export const apps = [list, create, show, remove];
