@@ -64,9 +64,18 @@ const thisHost =
 
 const appPath = (team: string, app: string) => `/apps/${team}/${app}`;
 
+/** Waits until the app page shows `version` live; a deployment that fails instead ends the wait at once, with its reason. */
 async function expectLive(page: Page, version: number) {
-  await expect(page.getByTestId("live-release")).toHaveText(`v${version}`, { timeout: DEPLOY_TIMEOUT });
-  await expect(page.getByTestId("current-deployment-status")).toHaveAttribute("data-status", "live");
+  const status = page.getByTestId("current-deployment-status");
+  const live = page.getByTestId("live-release");
+  const deadline = Date.now() + DEPLOY_TIMEOUT;
+  for (;;) {
+    const [s, v] = await Promise.all([status.getAttribute("data-status"), live.textContent()]);
+    if (s === "live" && v === `v${version}`) return;
+    if (s === "failed") throw new Error(`the deployment failed: ${await page.getByTestId("latest-deployment-reason").textContent()}`);
+    if (Date.now() > deadline) throw new Error(`v${version} is not live after ${DEPLOY_TIMEOUT} ms (status ${s}, live ${v})`);
+    await page.waitForTimeout(250);
+  }
 }
 
 /** Opens the app's own address in a new tab (Chromium resolves *.localhost to loopback) and reads /passwd. */
