@@ -10,7 +10,7 @@ done
 rm -f "$RUN_DIR/worker-child.pid"
 for name in dockerd2 dockerd; do
   if alive "$name"; then say "stopping $name (containers stop with it)"; fi
-  stop_pid "$name"
+  stop_dockerd "$name"
 done
 if alive redis; then say "stopping redis"; fi
 stop_pid redis

@@ -75,14 +75,35 @@ spawn() { # name logfile command...
   echo $! > "$RUN_DIR/$name.pid"
 }
 
-stop_pid() { # name [signal]
+stop_pid() { # name [signal] [seconds before KILL, default 10]
   local p; p=$(pid_of "$1")
   if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then
     kill "-${2:-TERM}" "$p" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 1 $((${3:-10} * 10))); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
   fi
   rm -f "$RUN_DIR/$1.pid"
+}
+
+# dockerd stops its containers first (10 s each for those that ignore TERM, in parallel): killing it
+# sooner orphans the containerd it started, and the next dockerd would wait for that one in vain.
+stop_dockerd() { stop_pid "$1" TERM 40; }
+
+# A dockerd finds "its" containerd through exec-root/containerd/containerd.pid and, if that pid is
+# alive, only connects to it instead of starting one. Before starting dockerd: let a containerd left
+# over from a killed dockerd finish (or end it), and drop a pidfile whose pid now belongs to another process.
+clear_stale_containerd() { # exec-root
+  local dir="$1/containerd" p
+  [ -f "$dir/containerd.pid" ] || return 0
+  p=$(tr -dc '0-9' < "$dir/containerd.pid")
+  [ -n "$p" ] || return 0
+  if kill -0 "$p" 2>/dev/null && { tr '\0' ' ' < "/proc/$p/cmdline"; } 2>/dev/null | grep -qF -- "--config $dir/containerd.toml"; then
+    info "waiting for the containerd left over from a stopped dockerd (pid $p)"
+    kill -TERM "$p" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
+  fi
+  rm -f "$dir/containerd.pid"
 }
 
 ensure_bridge() { # name cidr: a Linux bridge for a dockerd's default network (--bridge)

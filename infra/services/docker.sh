@@ -13,6 +13,7 @@ mkdir -p "$BERTH_HOME/docker"
 ensure_bridge "$BERTH_DOCKER_BRIDGE" "$BERTH_DOCKER_BRIDGE_CIDR"
 # A dockerd killed without cleanup leaves its socket and pidfile behind.
 rm -f "$DOCKER_SOCKET" "$RUN_DIR/dockerd.pid.docker"
+clear_stale_containerd /var/run/docker
 snap=$(mktemp -d)
 trap 'rm -rf "$snap"' EXIT
 iptables_snapshot "$snap"

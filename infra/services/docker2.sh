@@ -11,7 +11,7 @@ ping() { curl -fsS --unix-socket "$DOCKER2_SOCKET" http://d/_ping 2>/dev/null | 
 if ! second_host_enabled; then
   if alive dockerd2; then
     say "docker2: disabled (BERTH_LOCAL_HOSTS=1), stopping it (containers stop with it)"
-    stop_pid dockerd2
+    stop_dockerd dockerd2
   fi
   exit 0
 fi
@@ -21,6 +21,7 @@ ensure_bridge "$BERTH_DOCKER2_BRIDGE" "$BERTH_DOCKER2_BRIDGE_CIDR"
 mkdir -p "$BERTH_HOME/docker2" "$BERTH_HOME/docker2-exec"
 # A dockerd killed without cleanup leaves its socket and pidfile behind.
 rm -f "$DOCKER2_SOCKET" "$RUN_DIR/dockerd2.pid.docker"
+clear_stale_containerd "$BERTH_HOME/docker2-exec"
 snap=$(mktemp -d)
 iptables_snapshot "$snap"
 # A dockerd started with --default-address-pool deletes the link named docker0 (moby's
