@@ -23,12 +23,19 @@ export async function refreshAppRoutes(ctx: JobContext, appId: string): Promise<
   return hostnames;
 }
 
-/** Every app's routes, and no route for a hostname no app has any more (scheduled `routes.sync`). */
+/** Every app's routes, and no route for a hostname an app no longer has (scheduled `routes.sync`). */
 export async function routesSync(_payload: unknown, ctx: JobContext): Promise<void> {
   const apps = await ctx.db.app.findMany({ select: { id: true } });
   const expected = new Set<string>();
   for (const a of apps) for (const h of await refreshAppRoutes(ctx, a.id)) expected.add(h);
-  for (const hostname of await ctx.redis.hkeys(ROUTES_KEY)) {
-    if (!expected.has(hostname)) await deleteRoute(ctx.redis, hostname);
+  // Only entries of apps (uuid ids) are Berth's to remove; others were set by hand or by tests.
+  const APP_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  for (const [hostname, raw] of Object.entries(await ctx.redis.hgetall(ROUTES_KEY))) {
+    if (expected.has(hostname)) continue;
+    let appId = "";
+    try {
+      appId = String((JSON.parse(raw) as { appId?: unknown }).appId ?? "");
+    } catch {}
+    if (APP_ID.test(appId) || appId === "") await deleteRoute(ctx.redis, hostname);
   }
 }
