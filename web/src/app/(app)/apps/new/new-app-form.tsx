@@ -165,9 +165,10 @@ function FromSource({ team }: { team: string }) {
         Deploy from source
       </h2>
       <p className="text-sm text-slate-600">
-        Have a directory with a Dockerfile? The <span className="font-mono">berth</span> CLI uploads it, Berth builds the image on a host, pushes it to the
-        registry and deploys it as a new release of the app.
+        Have a directory with a Dockerfile? Create the app without an image, then the <span className="font-mono">berth</span> CLI uploads the directory; Berth
+        builds the image on a host, pushes it to the registry and deploys it as a new release.
       </p>
+      <CopyCommand label="create command" command={`berth apps create ${team || "<team>"} <app>`} />
       <CopyCommand label="deploy command" command={`berth deploy ${team || "<team>"}/<app> --dir .`} />
       <p className="text-sm text-slate-500">
         Deploying with <span className="font-mono">git push</span> is coming. Set up the CLI with an access token from{" "}

@@ -38,7 +38,7 @@ export function AppView({ team, app, tab, isAdmin }: { team: string; app: string
   }
   // Wait for the role too, so controls do not pop in after the page has drawn.
   if (!detail.data || (!membership.data && !membership.error)) return <p className="text-slate-500">Loading…</p>;
-  return <LoadedApp app={detail.data} reload={detail.reload} role={membership.data?.role} tab={tab} isAdmin={isAdmin} />;
+  return <LoadedApp key={detail.data.id} app={detail.data} reload={detail.reload} role={membership.data?.role} tab={tab} isAdmin={isAdmin} />;
 }
 
 export type SectionProps = {

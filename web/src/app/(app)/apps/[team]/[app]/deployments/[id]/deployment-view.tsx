@@ -24,7 +24,17 @@ export function DeploymentView({ team, app, id }: { team: string; app: string; i
   }
   if (!detail.data) return <p className="text-slate-500">Loading…</p>;
   const role = membership.data?.role;
-  return <LoadedDeployment team={team} app={app} d={detail.data} reload={detail.reload} canCancel={role !== undefined && roleHas(role, "apps.deploy")} />;
+  // Keyed by the deployment: another one's log must start from nothing.
+  return (
+    <LoadedDeployment
+      key={detail.data.id}
+      team={team}
+      app={app}
+      d={detail.data}
+      reload={detail.reload}
+      canCancel={role !== undefined && roleHas(role, "apps.deploy")}
+    />
+  );
 }
 
 function Breadcrumb({ team, app }: { team: string; app: string }) {
