@@ -13,8 +13,8 @@ import { refreshAppRoutes } from "../deploys/refresh-routes.ts";
 import { registryAuth, repoOf } from "../deploys/registry-auth.ts";
 import type { JobContext } from "./context.ts";
 
-/** Rows younger than this may belong to a container still being created. */
-const SETTLE_MS = 60_000;
+/** A row still "creating" this long after it was written belongs to a deploy that died. */
+const CREATING_MS = 5 * 60_000;
 
 export async function hostInventory(payload: JobPayload<"hostInventory">, ctx: JobContext): Promise<void> {
   const host = await ctx.db.host.findUnique({ where: { id: payload.hostId } });
@@ -45,7 +45,7 @@ export async function hostInventory(payload: JobPayload<"hostInventory">, ctx: J
       continue;
     }
     // Missing from the engine.
-    if (Date.now() - row.createdAt.getTime() < SETTLE_MS || !row.app || !row.releaseId || busyApps.has(row.app.id)) continue;
+    if ((row.state === "creating" && Date.now() - row.createdAt.getTime() < CREATING_MS) || !row.app || !row.releaseId || busyApps.has(row.app.id)) continue;
     const serving = await ctx.db.deployment.findFirst({ where: { appId: row.app.id, status: "live" }, orderBy: { createdAt: "desc" } });
     const release = serving?.releaseId === row.releaseId ? await ctx.db.release.findUnique({ where: { id: row.releaseId } }) : null;
     if (!release) {

@@ -1,0 +1,139 @@
+// Deploys end to end on the real stack: an upload is built through the Engine API, pushed to
+// Berth's registry, released, started on a host, health-checked and switched in the proxy.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { call, signUp, type TestUser, teamWith } from "./api.ts";
+import { appHost, deploymentLog, dockerFor, dockerInspect, proxyGet, requestLoop, tarOf, uploadBuild, waitForApp, waitForDeployment } from "./deploys.ts";
+
+const EXAMPLE = join(import.meta.dirname, "../../examples/node-http");
+let dev: TestUser;
+let team: string;
+const app = "web";
+let host: string;
+
+before(async () => {
+  dev = await signUp();
+  team = await teamWith(dev);
+  host = appHost(app, team);
+  const created = await call("createApp", {
+    cookie: dev.cookie,
+    params: { team },
+    body: { name: app, config: { port: 8080, healthCheck: { type: "http", path: "/healthz", timeoutS: 2, attempts: 40, intervalMs: 250 } } },
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+});
+
+after(async () => {
+  await call("deleteApp", { cookie: dev.cookie, params: { team, app } });
+});
+
+test("an app from source: build, release, zero-downtime redeploy, failed health check, rollback", async (t) => {
+  let v1: string;
+  await t.test("deploys examples/node-http from an uploaded context and serves it at its URL", async () => {
+    const up = await uploadBuild({ cookie: dev.cookie }, team, app, tarOf(EXAMPLE));
+    assert.equal(up.status, 201, JSON.stringify(up.body));
+    assert.equal(up.body.kind, "build");
+    const done = await waitForDeployment({ cookie: dev.cookie }, team, app, up.body.id);
+    const log = await deploymentLog({ cookie: dev.cookie }, team, app, up.body.id);
+    assert.equal(done.status, "live", `${done.reason}\n${log.join("\n")}`);
+    assert.equal(done.releaseVersion, 1);
+    assert.ok(
+      log.some((l) => /Step \d+\/\d+ : FROM/.test(l)),
+      "the build output is in the deployment's log",
+    );
+    const r = await waitForApp(host, (x) => x.status === 200);
+    assert.deepEqual(JSON.parse(r.body), { app: "node-http", version: "1" });
+    const got = await call("getApp", { cookie: dev.cookie, params: { team, app } });
+    assert.equal(got.body.liveRelease.version, 1);
+    assert.match(got.body.liveRelease.imageRef, new RegExp(`/${team}/${app}@sha256:[a-f0-9]{64}$`));
+    assert.equal(got.body.url, `http://${host}:${process.env.BERTH_PROXY_PORT ?? "8080"}`);
+    v1 = got.body.liveRelease.imageRef;
+  });
+
+  await t.test("the replica runs with limits, no privileges and a port on 127.0.0.1 only", async () => {
+    const list = await call("listContainers", { cookie: dev.cookie, params: { team }, query: { app } });
+    assert.equal(list.status, 200);
+    assert.equal(list.body.containers.length, 1);
+    const c = list.body.containers[0];
+    const info = dockerInspect(c.hostId, c.name);
+    assert.equal(info.HostConfig.Memory, 256 * 1024 * 1024);
+    assert.equal(info.HostConfig.NanoCpus, 500_000_000);
+    assert.equal(info.HostConfig.PidsLimit, 512);
+    assert.equal(info.HostConfig.Privileged, false);
+    assert.deepEqual(info.HostConfig.CapDrop, ["ALL"]);
+    assert.ok(info.HostConfig.SecurityOpt.includes("no-new-privileges:true"));
+    assert.equal(info.Config.Labels["berth.app"], app);
+    assert.equal(info.Config.Labels["berth.team"], team);
+    assert.equal(info.Config.Labels["berth.release"], "1");
+    const bindings = Object.values(info.NetworkSettings.Ports).flat() as { HostIp: string }[];
+    assert.ok(bindings.length > 0 && bindings.every((b) => b.HostIp === "127.0.0.1"), JSON.stringify(bindings));
+    assert.equal(info.HostConfig.NetworkMode, `berth-team-${team}`);
+  });
+
+  await t.test("a redeploy while requests loop through the proxy for 10 s fails none of them", async () => {
+    let deployment: { id: string } | undefined;
+    const stopAt = new Promise((resolve) => setTimeout(resolve, 10_000));
+    const loop = requestLoop(host, { clients: 4, maxMs: 12_000, until: stopAt });
+    await new Promise((r) => setTimeout(r, 1_000));
+    const env = await call("setEnv", { cookie: dev.cookie, params: { team, app }, body: { set: { APP_VERSION: { value: "2" } } } });
+    assert.equal(env.status, 200, JSON.stringify(env.body));
+    deployment = env.body.deployment;
+    assert.ok(deployment, "a config change of a live app deploys");
+    const done = await waitForDeployment({ cookie: dev.cookie }, team, app, deployment.id, 60_000);
+    assert.equal(done.status, "live", done.reason);
+    const result = await loop;
+    assert.ok(result.total > 100, `only ${result.total} requests`);
+    assert.equal(result.failed, 0, `${result.failed} of ${result.total} failed: ${result.failures.join("; ")}`);
+    const versions = [...result.bodies.keys()].map((b) => JSON.parse(b).version).sort();
+    assert.deepEqual([...new Set(versions)], ["1", "2"], "both versions answered during the loop");
+    const r = await proxyGet(host);
+    assert.equal(JSON.parse(r.body).version, "2");
+    t.diagnostic(`zero-downtime redeploy: ${result.total} requests, ${result.failed} failed`);
+  });
+
+  await t.test("a release whose health check fails leaves the old one serving and says why", async () => {
+    const upd = await call("updateApp", {
+      cookie: dev.cookie,
+      params: { team, app },
+      body: { config: { healthCheck: { type: "http", path: "/missing", timeoutS: 1, attempts: 3, intervalMs: 200 } } },
+    });
+    assert.equal(upd.status, 200, JSON.stringify(upd.body));
+    const done = await waitForDeployment({ cookie: dev.cookie }, team, app, upd.body.deployment.id, 60_000);
+    assert.equal(done.status, "failed");
+    assert.match(done.reason, /health check failed.*404/);
+    const r = await proxyGet(host);
+    assert.equal(r.status, 200);
+    assert.equal(JSON.parse(r.body).version, "2", "the previous release still serves");
+    const got = await call("getApp", { cookie: dev.cookie, params: { team, app } });
+    assert.equal(got.body.liveRelease.version, 2);
+    const list = await call("listContainers", { cookie: dev.cookie, params: { team }, query: { app } });
+    assert.equal(list.body.containers.length, 1, "the unhealthy replica was removed");
+    // Put the good health check back (a new release of v2's image).
+    const fix = await call("updateApp", {
+      cookie: dev.cookie,
+      params: { team, app },
+      body: { config: { healthCheck: { type: "http", path: "/healthz", timeoutS: 2, attempts: 40, intervalMs: 250 } } },
+    });
+    assert.equal((await waitForDeployment({ cookie: dev.cookie }, team, app, fix.body.deployment.id, 60_000)).status, "live");
+  });
+
+  await t.test("rolls back to v1 without rebuilding", async () => {
+    const images = () => execFileSync("docker", [...dockerFor(""), "images", "-q"]).toString();
+    const builds = images();
+    const rb = await call("rollback", { cookie: dev.cookie, params: { team, app, version: "1" } });
+    assert.equal(rb.status, 201, JSON.stringify(rb.body));
+    assert.equal(rb.body.kind, "rollback");
+    const done = await waitForDeployment({ cookie: dev.cookie }, team, app, rb.body.id, 60_000);
+    assert.equal(done.status, "live", done.reason);
+    assert.equal(done.releaseVersion, 1);
+    const r = await waitForApp(host, (x) => x.status === 200 && JSON.parse(x.body).version === "1");
+    assert.equal(JSON.parse(r.body).version, "1");
+    const log = await deploymentLog({ cookie: dev.cookie }, team, app, rb.body.id);
+    assert.ok(!log.some((l) => /^Step \d+/.test(l)), "no build step ran");
+    assert.equal(images(), builds, "no image was built on the build engine");
+    const got = await call("getApp", { cookie: dev.cookie, params: { team, app } });
+    assert.equal(got.body.liveRelease.imageRef, v1);
+  });
+});
