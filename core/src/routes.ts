@@ -9,7 +9,7 @@ export const ROUTES_KEY = "berth:routes";
 /** Redis pub/sub channel; each message is one hostname whose entry changed (or was deleted). */
 export const ROUTES_CHANNEL = "berth:routes:changed";
 /** How long Caddy caches a hostname's upstreams (its SRV `refresh`, see infra/services/caddy.sh). */
-export const ROUTE_REFRESH_MS = 250;
+export const ROUTE_REFRESH_MS = 100;
 /** After a route change, every request that starts this much later uses the new upstreams. */
 export const ROUTE_SETTLE_MS = ROUTE_REFRESH_MS + 200;
 /** The DNS zone under which the router answers A records for upstream addresses. */

@@ -22,6 +22,7 @@ import { loadTokenKeys } from "@berth/core/registry/token-keys";
 import Docker from "dockerode";
 import * as tar from "tar-stream";
 import { pushTag, readJsonStream } from "../seed/base-images.ts";
+import { signInAdmin } from "./admin.ts";
 import { ms, summary } from "./stats.ts";
 
 const root = join(import.meta.dirname, "../..");
@@ -237,23 +238,6 @@ async function tokenLatency(label: string, authorization: string, scope: string)
     `GET /api/registry/token (${label}, pull scope), ${clients} clients: ${s.n} requests in ${seconds.toFixed(1)} s, ` +
       `${(s.n / seconds).toFixed(1)} req/s, p50 ${ms(s.p50)}, p99 ${ms(s.p99)}${failed ? `, ${failed} not 200` : ""}`,
   );
-}
-
-async function signInAdmin(): Promise<{ cookie: string; username: string }> {
-  const res = await fetch(`${webUrl}/api/auth/sign-in/email`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: webUrl },
-    body: JSON.stringify({ email: adminEmail, password: adminPassword }),
-  });
-  if (res.status !== 200) throw new Error(`admin sign-in: HTTP ${res.status} ${await res.text()}`);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  const me = await fetch(`${webUrl}/api/v1/me`, { headers: { cookie } });
-  const { user } = (await me.json()) as { user: { username: string | null } };
-  if (!user.username) throw new Error("the admin has no username, hence no personal namespace");
-  return { cookie, username: user.username };
 }
 
 async function createToken(cookie: string): Promise<{ id: string; secret: string }> {

@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark, printing figures. Needs the stack up (npm run up).
+import { benchDeploy } from "./deploy.bench.ts";
 import { benchRegistry } from "./registry.bench.ts";
 import { benchStack } from "./stack.bench.ts";
 
@@ -7,3 +8,6 @@ await benchStack();
 
 console.log("== registry");
 await benchRegistry();
+
+console.log("== deploy");
+await benchDeploy();

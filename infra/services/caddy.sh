@@ -3,7 +3,7 @@
 #   - Host localhost or 127.0.0.1: the dashboard (web);
 #   - any other Host: the app routed at that hostname. Caddy asks Berth's router (a DNS server on
 #     udp/127.0.0.1:$BERTH_ROUTER_PORT, worker/src/router) for the hostname's SRV records, caching
-#     them for 250ms (ROUTE_REFRESH_MS in core/src/routes.ts). Routes therefore change without
+#     them for 100ms (ROUTE_REFRESH_MS in core/src/routes.ts). Routes therefore change without
 #     touching Caddy's config: a config change would reset in-flight keep-alive connections.
 #   - a hostname without a route: HTTP 503 "No app is deployed at <host>".
 # Idempotent: a running Caddy whose live config differs from this one loads it once (POST /load).
@@ -37,7 +37,7 @@ cat > "$dir/caddy.json.new" <<CONF
                   "dynamic_upstreams": {
                     "source": "srv",
                     "name": "{http.request.host}",
-                    "refresh": "250ms",
+                    "refresh": "100ms",
                     "resolver": { "addresses": ["$router"] },
                     "dial_timeout": "1s"
                   },

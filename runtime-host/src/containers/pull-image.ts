@@ -19,6 +19,9 @@ export function splitImageRef(ref: string): { repository: string; tag: string } 
 
 export async function pullImage(docker: Docker, ref: string, auth: RegistryAuth): Promise<void> {
   const { repository, tag } = splitImageRef(ref);
+  // A reference pinned by digest cannot have moved: if the engine has it, it has exactly it.
+  // (Who may use which image is decided before a job is sent: web checks the caller, the worker pins.)
+  if (tag.startsWith("sha256:") && (await hasImage(docker, ref))) return;
   try {
     // An empty tag would pull every tag of the repository: always name one.
     const authconfig = { serveraddress: auth.serveraddress, registrytoken: auth.registrytoken };
@@ -36,4 +39,13 @@ function pullError(ref: string, message: string): Error {
   if (/manifest unknown|not found|name unknown/i.test(message)) return new AppError("NOT_FOUND", `image ${ref} not found in the registry`);
   // Anything else (registry down, network) may pass: a plain error lets BullMQ retry.
   return new Error(`pulling ${ref} failed: ${message}`);
+}
+
+async function hasImage(docker: Docker, ref: string): Promise<boolean> {
+  try {
+    await docker.getImage(ref).inspect();
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -88,7 +88,8 @@ export async function deployRun(payload: JobPayload<"deployRun">, ctx: JobContex
         : reason instanceof HostCallError
           ? `host ${reason.hostId}: ${reason.message}`
           : `internal error: ${(reason as Error).message}`;
-    if (!(reason instanceof DeployError) && !(reason instanceof HostCallError)) ctx.log.error({ err, deploymentId: deployment.id }, "deployment failed unexpectedly");
+    if (!(reason instanceof DeployError) && !(reason instanceof HostCallError))
+      ctx.log.error({ err, deploymentId: deployment.id }, "deployment failed unexpectedly");
     await log.write(`${outcome === "cancelled" ? "Cancelled" : "Failed"}: ${message}`).catch(() => undefined);
     await setDeploymentStatus(ctx, ref, outcome, { reason: message });
   } finally {
@@ -120,6 +121,6 @@ async function waitForBuild(ctx: JobContext, buildId: string, deploymentId: stri
       }
       if (Date.now() - abortedAt > 10_000) checkAborted(signal);
     }
-    await sleep(250);
+    await sleep(100);
   }
 }
