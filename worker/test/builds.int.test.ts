@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { createReadStream, existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -53,6 +53,12 @@ const ctx: BuildDeps = {
 
 const rand = () => randomBytes(4).toString("hex");
 const team = `bt-${rand()}`;
+// Another team, whose images happen to be on the same engine (as a deploy would leave them).
+const other = `bo-${rand()}`;
+const OTHER_PRIVATE = `${registryHost}/${other}/private:1`;
+const OTHER_PUBLIC = `${registryHost}/${other}/pub:1`;
+const OWN = `${registryHost}/${team}/base:1`;
+const TRAP = `${registryHost}/${team}/trap:1`;
 let appId = "";
 const deployments: string[] = [];
 
@@ -60,9 +66,31 @@ before(async () => {
   await mkdir(buildDir, { recursive: true });
   const t = await db.team.create({ data: { slug: team, name: team } });
   appId = (await db.app.create({ data: { teamId: t.id, name: "web", sourceType: "git" } })).id;
+  const o = await db.team.create({ data: { slug: other, name: other } });
+  await db.imageRepository.createMany({
+    data: [
+      { teamId: o.id, name: "private", public: false },
+      { teamId: o.id, name: "pub", public: true },
+    ],
+  });
+  // Local tags of the base image: present on the engine, so only the check can stop a build using them.
+  for (const ref of [OTHER_PRIVATE, OTHER_PUBLIC, OWN]) {
+    const at = ref.lastIndexOf(":");
+    await docker.getImage(BASE).tag({ repo: ref.slice(0, at), tag: ref.slice(at + 1) });
+  }
 });
 
 after(async () => {
+  // Tags of the base image go by name (removing by id would remove the base image itself).
+  for (const ref of [OTHER_PRIVATE, OTHER_PUBLIC, OWN, TRAP]) {
+    await docker
+      .getImage(ref)
+      .remove()
+      .catch((e: { statusCode?: number }) => {
+        if (e.statusCode !== 404) throw e;
+      });
+  }
+  await db.team.deleteMany({ where: { slug: other } });
   const images = await docker.listImages({ filters: { reference: [`${registryHost}/${team}/*`] } });
   for (const image of images) await docker.getImage(image.Id).remove({ force: true });
   await db.team.deleteMany({ where: { slug: team } });
@@ -88,6 +116,17 @@ async function newBuild(context: Context, opts: { gzip?: boolean; status?: "queu
   const tarPath = join(buildDir, `${build.id}.tar`);
   await run("tar", ["-C", dir, opts.gzip ? "-czf" : "-cf", tarPath, "."]);
   return { payload: { version: 1 as const, buildId: build.id, deploymentId: deployment.id }, tarPath };
+}
+
+/** Builds straight through the engine (no Berth check), for images another build then starts FROM. */
+async function engineBuild(tag: string, dockerfile: string): Promise<void> {
+  const src = await mkdtemp(join(workDir, "engine-"));
+  await writeFile(join(src, "Dockerfile"), dockerfile);
+  await run("tar", ["-C", src, "-cf", join(src, "../engine.tar"), "."]);
+  const stream = await docker.buildImage(createReadStream(join(src, "../engine.tar")), { t: tag, pull: false, rm: true });
+  const out = await new Promise<{ error?: string }[]>((res, rej) => docker.modem.followProgress(stream, (err, messages) => (err ? rej(err) : res(messages))));
+  const failed = out.find((m) => m.error);
+  if (failed) throw new Error(`engine build of ${tag} failed: ${failed.error}`);
 }
 
 const row = (id: string) => db.build.findUniqueOrThrow({ where: { id } });
@@ -154,7 +193,7 @@ describe("build.run", () => {
     assert.equal(lines.at(-1), `Build failed: ${b.error}`);
   });
 
-  it("explains a base image that is not in Berth's registry", async () => {
+  it("refuses a base image from outside Berth's registry before the build starts", async () => {
     const image = `node:20-${rand()}`;
     const { payload } = await newBuild({ files: { Dockerfile: `FROM ${image}\nRUN true\n` } });
     await buildRun(payload, ctx);
@@ -162,8 +201,55 @@ describe("build.run", () => {
     assert.equal(b.status, "failed");
     assert.equal(
       b.error,
-      `Step 1/2 : FROM ${image} failed: base image ${image} not found; images can only come from Berth's registry at ${registryHost}, e.g. FROM ${registryHost}/berth/node:20`,
+      `FROM ${image}: images can only come from Berth's registry at ${registryHost} (no outside registry is reachable), e.g. FROM ${registryHost}/berth/node:20`,
     );
+    assert.ok(!(await logLines(payload.deploymentId)).some((l) => l.startsWith("Step ")), "the engine never started");
+  });
+
+  it("refuses a FROM of another team's private repository although the image is on the engine", async () => {
+    assert.ok(await docker.getImage(OTHER_PRIVATE).inspect(), "the image is there: without the check, the build would use it");
+    const { payload, tarPath } = await newBuild({ files: { Dockerfile: `FROM ${OTHER_PRIVATE}\nLABEL stolen=${rand()}\n` } });
+    await buildRun(payload, ctx);
+    const b = await row(payload.buildId);
+    assert.equal(b.status, "failed");
+    assert.equal(b.error, `FROM ${OTHER_PRIVATE}: your team may not use this image (it is private to another team, or does not exist)`);
+    assert.equal(b.imageRef, null);
+    assert.equal(existsSync(tarPath), false, "the context is deleted");
+    const lines = await logLines(payload.deploymentId);
+    assert.ok(!lines.some((l) => l.startsWith("Step ")), lines.join("\n"));
+    assert.equal(lines.at(-1), `Build failed: ${b.error}`);
+  });
+
+  it("refuses the same image reached by COPY --from, from a gzipped context, written in lower case", async () => {
+    const dockerfile = `from ${BASE} as base\ncopy --chown=0:0 \\\n  --from=${OTHER_PRIVATE} /bin/busybox /stolen\n`;
+    const { payload } = await newBuild({ files: { Dockerfile: dockerfile } }, { gzip: true });
+    await buildRun(payload, ctx);
+    const b = await row(payload.buildId);
+    assert.equal(b.status, "failed");
+    assert.equal(b.error, `COPY --from=${OTHER_PRIVATE}: your team may not use this image (it is private to another team, or does not exist)`);
+  });
+
+  it("refuses a base image whose own ONBUILD trigger copies from another team's private image", async () => {
+    // Any team can push such an image to its own repository; here the engine builds it directly.
+    await engineBuild(TRAP, `FROM ${BASE}\nONBUILD COPY --from=${OTHER_PRIVATE} /bin/busybox /stolen\n`);
+    const { payload } = await newBuild({ files: { Dockerfile: `FROM ${TRAP}\nLABEL x=${rand()}\n` } });
+    await buildRun(payload, ctx);
+    const b = await row(payload.buildId);
+    assert.equal(b.status, "failed");
+    assert.equal(
+      b.error,
+      `FROM ${TRAP}: its ONBUILD trigger COPY --from=${OTHER_PRIVATE}: your team may not use this image (it is private to another team, or does not exist)`,
+    );
+  });
+
+  it("builds FROM a public repository of another team, and FROM the team's own repository", async () => {
+    for (const base of [OTHER_PUBLIC, OWN]) {
+      const { payload } = await newBuild({ files: { Dockerfile: `FROM ${base}\nLABEL from=${rand()}\n` } });
+      await buildRun(payload, ctx);
+      const b = await row(payload.buildId);
+      assert.equal(b.status, "succeeded", `FROM ${base}: ${b.error ?? ""}`);
+      assert.ok((await logLines(payload.deploymentId)).includes(`Step 1/2 : FROM ${base}`));
+    }
   });
 
   it("explains a missing Dockerfile and a Dockerfile syntax error", async () => {

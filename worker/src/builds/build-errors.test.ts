@@ -39,7 +39,7 @@ describe("describeBuildFailure", () => {
     });
     assert.equal(
       message,
-      "Step 1/2 : FROM node:20 failed: base image node:20 not found; images can only come from Berth's registry at 127.0.0.1:5000, e.g. FROM 127.0.0.1:5000/berth/node:20",
+      "Step 1/2 : FROM node:20 failed: base image node:20 not found; images can only come from Berth's registry at 127.0.0.1:5000 (no outside registry is reachable), e.g. FROM 127.0.0.1:5000/berth/node:20",
     );
   });
 

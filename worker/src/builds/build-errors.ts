@@ -34,6 +34,10 @@ export const MAX_ERROR_CHARS = 2_000;
 const PULL_FAILED =
   /pull access denied|manifest for .* not found|manifest unknown|repository does not exist|not found: does not exist|no such host|dial tcp|connection refused|i\/o timeout|server gave HTTP response|TLS handshake|requested access to the resource is denied/i;
 
+/** Where base images come from: said the same way by the pre-build check and by a failed FROM step. */
+export const registryHint = (registryHost: string) =>
+  `images can only come from Berth's registry at ${registryHost} (no outside registry is reachable), e.g. FROM ${registryHost}/berth/node:20`;
+
 /** The image a `FROM` step names (flags like --platform skipped). */
 export function fromImage(step: string): string | undefined {
   return step.match(/^Step \d+\/\d+ : FROM\s+(?:--\S+\s+)*(\S+)/i)?.[1];
@@ -47,7 +51,7 @@ export function describeBuildFailure(opts: { step?: string; error: string; regis
 
   const image = fromImage(step);
   if (image && PULL_FAILED.test(error)) {
-    const hint = `images can only come from Berth's registry at ${registryHost}, e.g. FROM ${registryHost}/berth/node:20`;
+    const hint = registryHint(registryHost);
     const ours = image.startsWith(`${registryHost}/`);
     if (ours && /denied/i.test(error)) {
       return cap(`${step} failed: base image ${image} not found, or not readable by builds (base images must be in berth/ or a public repository); ${hint}`);

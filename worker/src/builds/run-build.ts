@@ -14,6 +14,7 @@ import { type DeployLog, deployLog } from "../deploys/deploy-log.ts";
 import type { JobContext } from "../jobs/context.ts";
 import { BuildFailure, MAX_ERROR_CHARS } from "./build-errors.ts";
 import { buildImage } from "./build-image.ts";
+import { checkBaseImages } from "./check-base-images.ts";
 import type { RegistryAuth } from "./push-image.ts";
 
 export type BuildDeps = Pick<JobContext, "db" | "redis" | "docker" | "tokenKeys" | "log" | "attempt"> & {
@@ -48,6 +49,8 @@ export async function buildRun(payload: JobPayload<"buildRun">, ctx: BuildDeps):
       .catch(() => null);
     if (size === null) throw new BuildFailure("the build context is missing: it was never uploaded, or already removed");
     await log.write(`Building ${team}/${app} from an uploaded context (${formatSize(size)})`);
+    // With `pull: false` the engine uses whatever image it has: only those the team may pull are allowed.
+    await checkBaseImages({ db: ctx.db, docker: ctx.docker, contextPath, team, registryPort: ctx.config.BERTH_REGISTRY_PORT, signal: watch.signal });
     if (await ctx.redis.exists(deployCancelKey(payload.deploymentId))) throw new BuildFailure("cancelled by a user", "cancelled");
     const out = await buildImage({
       docker: ctx.docker,

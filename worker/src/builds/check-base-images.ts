@@ -1,0 +1,177 @@
+// Checks every image a build can reach before the build starts. Builds run with `pull: false`, so
+// the engine would use any image that happens to be on it, another team's private one included;
+// this check is what stops that. Reached images: FROM lines, COPY --from, ONBUILD COPY --from (run
+// by a later stage that builds FROM this one) and the ONBUILD triggers stored in the base images
+// themselves. A usable image is in Berth's registry and pullable by the team: `berth/…`, the
+// team's own namespace, or a repository marked public — the registry's own rules for a pull.
+import type { Db } from "@berth/db";
+import type Docker from "dockerode";
+import { BuildFailure, registryHint } from "./build-errors.ts";
+import { asText, type Instruction, parseDockerfile, splitWords } from "./parse-dockerfile.ts";
+import { readContextDockerfile } from "./read-context-dockerfile.ts";
+
+/** Base images every team may use (web's registry token server says the same). */
+const SYSTEM_NAMESPACE = "berth";
+const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
+const COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+// Distribution's reference grammar below the host: two or more path components, tag, digest.
+const REPOSITORY_REF = new RegExp(
+  `^(${COMPONENT})/(${COMPONENT}(?:/${COMPONENT})*)(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`,
+);
+const OUR_HOST = /^(?:127\.0\.0\.1|localhost):(\d+)\/(.*)$/is;
+
+type Stages = { names: ReadonlySet<string>; count: number };
+
+export type ImageReference = {
+  /** The instruction as written, for messages: `FROM x`, `COPY --from=x`, `ONBUILD COPY --from=x`. */
+  written: string;
+  kind: "from" | "copy";
+  /** The image (or stage) word, as the parser returned it. */
+  word: string;
+  /** The stages finished before this instruction runs: what a stage name or index can mean there. */
+  stages: Stages;
+};
+
+/** A word for a message: as text, and short (the message is stored on the build row). */
+const shown = (word: string) => {
+  const text = asText(word);
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+};
+
+/** Every image reference of a parsed Dockerfile (or of ONBUILD triggers, given the stages before them). */
+export function imageReferences(instructions: Instruction[], earlier: Stages = { names: new Set(), count: 0 }, prefix = ""): ImageReference[] {
+  // The engine makes a stage nameable (and numbered) only once it is finished: within a stage, its
+  // own name still means an image, which could be any image on the engine whose id starts that way.
+  const names = new Set(earlier.names);
+  let count = earlier.count;
+  let current: { name?: string } | undefined;
+  const finished = (): Stages => ({ names: new Set(names), count });
+  const out: ImageReference[] = [];
+  for (const ins of instructions) {
+    switch (ins.command) {
+      case "from": {
+        if (current) {
+          if (current.name) names.add(current.name);
+          count++;
+        }
+        const words = splitWords(ins.args);
+        const [word, as, name] = words;
+        current = {};
+        if (word === undefined) break;
+        out.push({ written: `${prefix}FROM ${shown(word)}`, kind: "from", word, stages: finished() });
+        // Only a name the engine would accept becomes a stage; anything else is checked as an image.
+        const stage = name?.toLowerCase();
+        if (words.length === 3 && as?.toLowerCase() === "as" && stage && STAGE_NAME.test(stage)) current.name = stage;
+        break;
+      }
+      case "copy":
+      case "add":
+        for (const flag of ins.flags) {
+          if (!flag.toLowerCase().startsWith("--from=")) continue;
+          const word = flag.slice("--from=".length);
+          out.push({ written: `${prefix}${ins.command.toUpperCase()} --from=${shown(word)}`, kind: "copy", word, stages: finished() });
+        }
+        break;
+      case "onbuild": {
+        // The engine stores the trigger's text and parses it afresh when a later stage (or build)
+        // runs it: by then this stage is finished too.
+        const then = current ? { names: new Set([...names, ...(current.name ? [current.name] : [])]), count: count + 1 } : finished();
+        out.push(...imageReferences(parseDockerfile(Buffer.from(ins.args, "latin1")), then, `${prefix}ONBUILD `));
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+export type Verdict =
+  /** A stage of this build, or `scratch`: nothing to pull. */
+  | { use: "none" }
+  /** An image in Berth's registry; `ask` when only the repository's public flag can allow it. */
+  | { use: "image"; namespace: string; name: string; ask: boolean }
+  | { refused: string };
+
+/** What a reference means for a team's build, as far as it can be told without the database. */
+export function classifyReference(ref: ImageReference, opts: { team: string; registryPort: number }): Verdict {
+  const { word, stages } = ref;
+  const registryHost = `127.0.0.1:${opts.registryPort}`;
+  if (word.includes("$")) {
+    return ref.kind === "from"
+      ? { refused: "FROM with build arguments is not supported; name the image directly" }
+      : { refused: "COPY --from with build arguments is not supported; name the image or stage directly" };
+  }
+  if (/^[\x21-\x7e]+$/.test(word) && stages.names.has(word.toLowerCase())) return { use: "none" };
+  if (ref.kind === "copy" && /^\d+$/.test(word) && Number(word) < stages.count) return { use: "none" };
+  if (ref.kind === "from" && word === "scratch") return { use: "none" };
+  if (/["'\\`]/.test(word)) return { refused: "write the image name plainly, without quotes or escapes" };
+
+  const ours = OUR_HOST.exec(word);
+  if (!ours || Number(ours[1]) !== opts.registryPort) return { refused: registryHint(registryHost) };
+  const repo = REPOSITORY_REF.exec(ours[2] ?? "");
+  const [, namespace, name] = repo ?? [];
+  if (!namespace || !name) return { refused: `not a valid image name in Berth's registry (${registryHost}/<team>/<name>:<tag>)` };
+  return { use: "image", namespace, name, ask: namespace !== SYSTEM_NAMESPACE && namespace !== opts.team };
+}
+
+export type CheckBaseImagesOptions = {
+  db: Db;
+  docker: Docker;
+  /** The uploaded context: a tar, gzipped or not. */
+  contextPath: string;
+  /** The building team's slug. */
+  team: string;
+  registryPort: number;
+  /** Aborts the read of a large context (a cancelled build). */
+  signal?: AbortSignal;
+};
+
+/** Throws a BuildFailure naming the first image the team may not build from. */
+export async function checkBaseImages(opts: CheckBaseImagesOptions): Promise<void> {
+  const dockerfile = await readContextDockerfile(opts.contextPath, opts.signal);
+  // No Dockerfile: the engine reports that in its own words (see build-errors.ts).
+  if (!dockerfile) return;
+
+  const publicRepos = new Map<string, Promise<boolean>>();
+  const refusal = async (ref: ImageReference): Promise<string | undefined> => {
+    const verdict = classifyReference(ref, opts);
+    if ("refused" in verdict) return verdict.refused;
+    if (verdict.use === "none" || !verdict.ask) return undefined;
+    const key = `${verdict.namespace}/${verdict.name}`;
+    if (!publicRepos.has(key)) publicRepos.set(key, isPublic(opts.db, verdict.namespace, verdict.name));
+    // One answer whether the repository is private or absent: a build must not learn which.
+    return (await publicRepos.get(key)) ? undefined : "your team may not use this image (it is private to another team, or does not exist)";
+  };
+
+  const bases = new Map<string, ImageReference>();
+  for (const ref of imageReferences(parseDockerfile(dockerfile))) {
+    const refused = await refusal(ref);
+    if (refused) throw new BuildFailure(`${ref.written}: ${refused}`);
+    const verdict = classifyReference(ref, opts);
+    if (ref.kind === "from" && "use" in verdict && verdict.use === "image" && !bases.has(ref.word)) bases.set(ref.word, ref);
+  }
+  // A base image's own ONBUILD triggers run in this build too, and any team can push an image that carries some.
+  for (const base of bases.values()) {
+    for (const trigger of await onBuildTriggers(opts.docker, base.word)) {
+      for (const ref of imageReferences(parseDockerfile(trigger), base.stages)) {
+        const refused = await refusal(ref);
+        if (refused) throw new BuildFailure(`${base.written}: its ONBUILD trigger ${ref.written}: ${refused}`);
+      }
+    }
+  }
+}
+
+async function isPublic(db: Db, namespace: string, name: string): Promise<boolean> {
+  const repo = await db.imageRepository.findFirst({ where: { name, team: { slug: namespace } }, select: { public: true } });
+  return repo?.public === true;
+}
+
+async function onBuildTriggers(docker: Docker, image: string): Promise<string[]> {
+  try {
+    const triggers: unknown = (await docker.getImage(image).inspect()).Config?.OnBuild;
+    return Array.isArray(triggers) ? triggers.filter((t): t is string => typeof t === "string") : [];
+  } catch (e) {
+    // Not on the engine: the build's FROM step fails on its own, as "not found".
+    if ((e as { statusCode?: unknown }).statusCode === 404) return [];
+    throw e;
+  }
+}
