@@ -11,6 +11,7 @@ import { internalRegistryToken } from "@berth/core/registry/registry-client";
 import type { Redis } from "ioredis";
 import type { Config } from "../config.ts";
 import { type DeployLog, deployLog } from "../deploys/deploy-log.ts";
+import { setDeploymentStatus } from "../deploys/deployment-status.ts";
 import type { JobContext } from "../jobs/context.ts";
 import { BuildFailure, MAX_ERROR_CHARS } from "./build-errors.ts";
 import { buildImage } from "./build-image.ts";
@@ -57,7 +58,11 @@ export async function buildRun(payload: JobPayload<"buildRun">, ctx: BuildDeps):
       contextPath,
       repo,
       tag,
-      registry: (signal) => pushAuth(ctx, { registryHost, repo: appRepository(team, app), log, signal }),
+      // Called once the image is built: the deployment moves on to "pushing".
+      registry: async (signal) => {
+        await setDeploymentStatus({ db: ctx.db, publisher: ctx.redis }, { id: payload.deploymentId, appId: row.appId }, "pushing");
+        return pushAuth(ctx, { registryHost, repo: appRepository(team, app), log, signal });
+      },
       log,
       signal: watch.signal,
       timeoutMs: ctx.config.BERTH_BUILD_TIMEOUT_S * 1000,
