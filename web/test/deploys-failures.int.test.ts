@@ -61,7 +61,7 @@ test("a FROM of an image that is not in Berth's registry says where images come 
   assert.match(done.reason, /127\.0\.0\.1:5000/);
 });
 
-test("cancelling a running build stops it and ends the deploy cancelled", async () => {
+test("cancelling a running build stops it and ends the deploy cancelled", async (t) => {
   const up = await uploadBuild({ cookie: dev.cookie }, team, "slow", tarOf(EXAMPLE, { Dockerfile: slowDockerfile(`c${Date.now()}`) }));
   assert.equal(up.status, 201, JSON.stringify(up.body));
   // Wait until the build is really running (its RUN step printed).
@@ -77,11 +77,12 @@ test("cancelling a running build stops it and ends the deploy cancelled", async 
   assert.equal(done.status, "cancelled", done.reason);
   const ms = Date.now() - t0;
   assert.ok(ms < 15_000, `cancel took ${ms} ms`);
+  t.diagnostic(`cancel of a running build: cancelled ${ms} ms after the request`);
   const again = await call("cancelDeployment", { cookie: dev.cookie, params: { team, app: "slow", id: up.body.id } });
   assert.equal(again.status, 409, "a finished deployment cannot be cancelled");
 });
 
-test("a worker killed in the middle of a build: the deployment ends failed within 60 s, and the next deploy works", async () => {
+test("a worker killed in the middle of a build: the deployment ends failed within 60 s, and the next deploy works", async (t) => {
   const up = await uploadBuild({ cookie: dev.cookie }, team, "killed", tarOf(EXAMPLE, { Dockerfile: slowDockerfile(`k${Date.now()}`) }));
   assert.equal(up.status, 201, JSON.stringify(up.body));
   const until = Date.now() + 60_000;
@@ -99,6 +100,7 @@ test("a worker killed in the middle of a build: the deployment ends failed withi
   assert.equal(done.status, "failed");
   assert.match(done.reason, /worker .*stopped/);
   assert.ok(seconds <= 60, `ended after ${seconds} s`);
+  t.diagnostic(`worker SIGKILLed mid-build: deployment failed ${seconds.toFixed(1)} s later`);
   // A new worker child runs, and the next deploy of the same app works.
   const newPid = Number(readFileSync(pidFile, "utf8").trim());
   assert.notEqual(newPid, pid);

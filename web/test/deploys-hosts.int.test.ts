@@ -55,7 +55,7 @@ test("two replicas are spread over two hosts, and both serve through the proxy",
   assert.equal(seen.size, 2, "requests reach both replicas");
 });
 
-test("draining a host moves its replicas to the other host without a failed request", async () => {
+test("draining a host moves its replicas to the other host without a failed request", async (t) => {
   const list = await call("listContainers", { cookie: dev.cookie, params: { team }, query: { app: "spread" } });
   const drained = list.body.containers[0].hostId as string;
   const stopAt = new Promise((r) => setTimeout(r, 10_000));
@@ -75,6 +75,7 @@ test("draining a host moves its replicas to the other host without a failed requ
   const result = await loop;
   assert.ok(result.total > 100, `only ${result.total} requests`);
   assert.equal(result.failed, 0, `${result.failed} of ${result.total} failed: ${result.failures.join("; ")}`);
+  t.diagnostic(`drain under load: ${result.total} requests, ${result.failed} failed`);
   const u = await call("drainHost", { cookie: admin, params: { id: drained }, body: { draining: false } });
   assert.equal(u.body.draining, false);
 });
