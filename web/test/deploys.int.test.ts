@@ -73,13 +73,12 @@ test("an app from source: build, release, zero-downtime redeploy, failed health 
   });
 
   await t.test("a redeploy while requests loop through the proxy for 10 s fails none of them", async () => {
-    let deployment: { id: string } | undefined;
     const stopAt = new Promise((resolve) => setTimeout(resolve, 10_000));
     const loop = requestLoop(host, { clients: 4, maxMs: 12_000, until: stopAt });
     await new Promise((r) => setTimeout(r, 1_000));
     const env = await call("setEnv", { cookie: dev.cookie, params: { team, app }, body: { set: { APP_VERSION: { value: "2" } } } });
     assert.equal(env.status, 200, JSON.stringify(env.body));
-    deployment = env.body.deployment;
+    const deployment: { id: string } | null = env.body.deployment;
     assert.ok(deployment, "a config change of a live app deploys");
     const done = await waitForDeployment({ cookie: dev.cookie }, team, app, deployment.id, 60_000);
     assert.equal(done.status, "live", done.reason);
