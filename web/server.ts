@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import next from "next";
 import { env } from "./src/env.ts";
 import { ctx } from "./src/server/context.ts";
+import { gitHttpHandler } from "./src/server/git/git-http.ts";
 import { attachSockets } from "./src/server/sockets/attach-sockets.ts";
 
 const e = env();
@@ -11,7 +12,9 @@ const app = next({ dev: e.NODE_ENV !== "production", dir: import.meta.dirname, h
 await app.prepare();
 const handle = app.getRequestHandler();
 
+const git = gitHttpHandler(e);
 const server = createServer((req, res) => {
+  if (git(req, res)) return;
   void handle(req, res);
 });
 const sockets = attachSockets({ server, auth, redisUrl: e.REDIS_URL, trustedOrigins: e.trustedOrigins, log: log.child({ component: "sockets" }) });

@@ -30,15 +30,20 @@ const schema = z.object({
     .default("localhost"),
   /** Uploaded build contexts (`<buildId>.tar`); the worker reads them from the same directory. */
   BERTH_BUILD_DIR: z.string().default("./.berth/builds"),
+  /** Bare repositories for `git push` deploys: `<teamId>/<appId>.git` (ids, so renames and names never reach another repo). */
+  BERTH_GIT_DIR: z.string().default("./.berth/git"),
   /** Heartbeats older than this mark a host (and its engine) as down. */
   BERTH_HOST_STALE_MS: z.coerce.number().int().min(1_000).default(20_000),
   /** Setup only (web/scripts/ensure-admin.ts): the first administrator. */
   BERTH_ADMIN_EMAIL: z.string().email().optional(),
   BERTH_ADMIN_PASSWORD: z.string().min(10).optional(),
   LOG_LEVEL: logLevel,
+  /** Handed on to git (http-backend, archive) and its hooks, which get nothing else of web's environment. */
+  PATH: z.string().default("/usr/local/bin:/usr/bin:/bin"),
+  HOME: z.string().optional(),
 });
 
-export type Env = z.infer<typeof schema> & { publicUrl: string; trustedOrigins: string[]; buildDir: string };
+export type Env = z.infer<typeof schema> & { publicUrl: string; trustedOrigins: string[]; buildDir: string; gitDir: string };
 
 let cached: Env | undefined;
 export function env(): Env {
@@ -49,6 +54,12 @@ export function env(): Env {
     publicUrl,
     ...["localhost", "127.0.0.1"].flatMap((h) => [`http://${h}:${parsed.BERTH_PROXY_PORT}`, `http://${h}:${parsed.BERTH_WEB_PORT}`]),
   ];
-  cached = { ...parsed, publicUrl, trustedOrigins: [...new Set(trustedOrigins)], buildDir: resolve(parsed.BERTH_BUILD_DIR) };
+  cached = {
+    ...parsed,
+    publicUrl,
+    trustedOrigins: [...new Set(trustedOrigins)],
+    buildDir: resolve(parsed.BERTH_BUILD_DIR),
+    gitDir: resolve(parsed.BERTH_GIT_DIR),
+  };
   return cached;
 }

@@ -1,7 +1,7 @@
 // A build context uploaded as the raw request body (a tar, optionally gzipped) is streamed to
 // `<buildDir>/<buildId>.tar` without being held in memory, refused past MAX_BUILD_CONTEXT_BYTES
 // (the partial file is removed), then a Build row and a `build` deployment are created. The
-// worker's deploy job runs the build from that file.
+// worker's deploy job runs the build from that file (start-build.ts, shared with git push).
 import { randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
@@ -13,11 +13,10 @@ import { AppError, MAX_BUILD_CONTEXT_BYTES } from "@berth/core";
 import type { AppDeps } from "../apps/app-deps.ts";
 import { assertMayChangeCode } from "../apps/binds-guard.ts";
 import { findApp, storedConfig } from "../apps/find-app.ts";
-import { recordAudit } from "../audit/record-audit.ts";
 import type { TeamContext } from "../auth/authorize.ts";
 import type { Caller } from "../auth/caller.ts";
 import { oneDeploymentView } from "./deployment-view.ts";
-import { launch } from "./launch.ts";
+import { startBuild } from "./start-build.ts";
 
 const CONTEXT_TYPES = ["application/x-tar", "application/tar", "application/gzip", "application/x-gzip"];
 const tooLarge = () => new AppError("PAYLOAD_TOO_LARGE", `a build context may be at most ${MAX_BUILD_CONTEXT_BYTES / 1024 / 1024} MiB`);
@@ -51,21 +50,6 @@ export async function uploadBuild(deps: AppDeps, caller: Caller, team: TeamConte
     throw err;
   }
 
-  let d: Awaited<ReturnType<typeof launch>>;
-  try {
-    await db.build.create({ data: { id: buildId, appId: app.id, status: "queued", source: "upload" } });
-    d = await launch(deps, { appId: app.id, kind: "build", buildId, createdBy: caller.user.id });
-  } catch (err) {
-    await rm(path, { force: true });
-    throw err;
-  }
-  await recordAudit(db, {
-    action: "deployment.created",
-    actorId: caller.user.id,
-    teamId: team.id,
-    target: app.name,
-    ipAddress: caller.ip,
-    data: { deploymentId: d.id, kind: "build", buildId, bytes: size },
-  });
+  const d = await startBuild(deps, { app, buildId, path, source: "upload", bytes: size, actor: { userId: caller.user.id, ip: caller.ip } });
   return oneDeploymentView(db, d.id);
 }

@@ -1,0 +1,226 @@
+// The pre-receive hook's call: POST /api/internal/git/push with the one-time push secret and the
+// pushed refs. A push to the deploy branch is archived (`git archive <commit>`, reading the push's
+// quarantined objects) into the build directory and deployed like an upload; the deployment's log
+// streams back as NDJSON lines (`{"line"}` … `{"exit"}`) that the hook prints as `remote:` lines.
+// Exit 0 lets git update the branch (the deploy is live); 1 rejects the push.
+import { execFile, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { join, resolve, sep } from "node:path";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { promisify } from "node:util";
+import { AppError, type DeploymentState, deployLogKey, isAppError, isFinished, MAX_BUILD_CONTEXT_BYTES } from "@berth/core";
+import { z } from "zod";
+import { appUrl, defaultHostname } from "../apps/app-address.ts";
+import type { AppDeps } from "../apps/app-deps.ts";
+import { startBuild } from "../deployments/start-build.ts";
+import { type PushSession, pushSession, pushSessionKey } from "./push-session.ts";
+import { type GitBaseEnv, gitEnv } from "./repo.ts";
+
+export const PUSH_HOOK_PATH = "/api/internal/git/push";
+const run = promisify(execFile);
+const SHA = /^[0-9a-f]{40}$/;
+const ZERO = "0".repeat(40);
+const hookBody = z.object({
+  refs: z.array(z.object({ old: z.string().regex(SHA), new: z.string().regex(SHA), ref: z.string().min(1).max(1024) })).max(1000),
+  objectDir: z.string().max(4096).nullable(),
+  alternates: z.string().max(16_384).nullable(),
+});
+/** A push never waits longer than this for its deploy (the deploy's own limit is shorter). */
+const FOLLOW_MAX_MS = 60 * 60 * 1000;
+const POLL_MS = 250;
+
+export type PushHookDeps = AppDeps & { gitBase: GitBaseEnv };
+
+export async function receivePushHook(deps: PushHookDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const secret = req.headers["x-berth-push-secret"];
+  const raw = typeof secret === "string" && /^[0-9a-f]{64}$/.test(secret) ? await deps.redis.getdel(pushSessionKey(secret)) : null;
+  if (req.method !== "POST" || !raw) {
+    res.writeHead(403, { "content-type": "text/plain; charset=utf-8" }).end("unknown or already used push secret\n");
+    return;
+  }
+  const session = pushSession.parse(JSON.parse(raw));
+  let body: z.infer<typeof hookBody>;
+  try {
+    body = hookBody.parse(JSON.parse(await readSmall(req, 256 * 1024)));
+  } catch {
+    res.writeHead(400, { "content-type": "text/plain; charset=utf-8" }).end("malformed hook request\n");
+    return;
+  }
+  res.writeHead(200, { "content-type": "application/x-ndjson", "cache-control": "no-store" });
+  res.flushHeaders();
+  let gone = false;
+  res.on("close", () => {
+    gone = true;
+  });
+  const say = (line: string) => {
+    if (!gone) res.write(`${JSON.stringify({ line })}\n`);
+  };
+  try {
+    const code = await deployPush(deps, session, body, say, () => gone);
+    res.end(`${JSON.stringify({ exit: code })}\n`);
+  } catch (err) {
+    if (!isAppError(err)) deps.log.error({ err, appId: session.appId }, "git push deploy failed");
+    say(isAppError(err) ? err.message : "internal error: the push was not deployed");
+    res.end(`${JSON.stringify({ exit: 1 })}\n`);
+  }
+}
+
+async function deployPush(
+  deps: PushHookDeps,
+  session: PushSession,
+  body: z.infer<typeof hookBody>,
+  say: (line: string) => void,
+  gone: () => boolean,
+): Promise<number> {
+  const app = await deps.db.app.findUnique({ where: { id: session.appId }, include: { team: { select: { slug: true } } } });
+  if (!app || app.teamId !== session.teamId) throw new AppError("NOT_FOUND", "the app was deleted while you pushed");
+  const branch = await deployBranchOf(deps.gitBase, session.repo, app.deployBranch, body.refs);
+  const target = body.refs.find((r) => r.ref === `refs/heads/${branch}`);
+  for (const r of body.refs) {
+    if (r !== target) say(`${r.ref.replace(/^refs\/heads\//, "")}: not the deploy branch (${app.deployBranch}): stored, not deployed`);
+  }
+  if (!target) return 0;
+  if (target.new === ZERO) {
+    say(`${branch} deleted: nothing deployed; the live release keeps serving`);
+    return 0;
+  }
+
+  const env = gitEnv(deps.gitBase, { GIT_DIR: session.repo, ...quarantine(session.repo, body) });
+  const hasDockerfile = await run("git", ["cat-file", "-e", `${target.new}:Dockerfile`], { env }).then(
+    () => true,
+    () => false,
+  );
+  if (!hasDockerfile) throw new AppError("BAD_REQUEST", `no Dockerfile at the root of ${target.new.slice(0, 7)}: push rejected, nothing deployed`);
+  const buildId = randomUUID();
+  const path = join(deps.settings.buildDir, `${buildId}.tar`);
+  await mkdir(deps.settings.buildDir, { recursive: true, mode: 0o700 });
+  const bytes = await archive(env, target.new, path);
+  const d = await startBuild(deps, { app, buildId, path, source: target.new, bytes, actor: { userId: session.userId, ip: session.ip } });
+  say(`Deploying ${target.new.slice(0, 7)} (${branch}) to ${app.name}: deployment ${d.id}`);
+
+  // The deployment's log, as the worker writes it, until the deployment ends.
+  const key = deployLogKey(d.id);
+  let cursor: string | null = null;
+  const drain = async () => {
+    for (let i = 0; i < 100; i++) {
+      const entries = (await deps.redis.xrange(key, cursor ? `(${cursor}` : "-", "+", "COUNT", 500)) as [string, string[]][];
+      for (const [id, fields] of entries) {
+        cursor = id;
+        const t = fields.indexOf("t");
+        if (t >= 0 && t % 2 === 0) say(fields[t + 1] ?? "");
+      }
+      if (entries.length < 500) return;
+    }
+  };
+  const until = Date.now() + FOLLOW_MAX_MS;
+  for (;;) {
+    await drain();
+    const now = await deps.db.deployment.findUnique({ where: { id: d.id }, select: { status: true, reason: true, release: { select: { version: true } } } });
+    const status = (now?.status ?? "failed") as DeploymentState;
+    if (isFinished(status)) {
+      await drain();
+      return verdict(
+        status,
+        now?.reason ?? null,
+        now?.release?.version ?? null,
+        appUrl(defaultHostname(app.name, app.team.slug, deps.settings.domain), deps.settings.proxyPort),
+        say,
+      );
+    }
+    if (gone() || Date.now() > until) return 1;
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+function verdict(status: DeploymentState, reason: string | null, version: number | null, url: string, say: (l: string) => void): number {
+  switch (status) {
+    case "live":
+      say(`Deployed v${version ?? "?"} to ${url}`);
+      return 0;
+    case "superseded":
+      say(`Not deployed: superseded by a newer push before it started (${reason ?? "superseded"}); push rejected`);
+      return 1;
+    case "cancelled":
+      say(`Deploy cancelled: ${reason ?? "cancelled"}; push rejected, the previous release keeps serving`);
+      return 1;
+    default:
+      say(`Deploy failed: ${reason ?? "unknown reason"}`);
+      say("Push rejected; the previous release keeps serving");
+      return 1;
+  }
+}
+
+/** `main` by default; `master` when that is what is pushed and the repository has no `main`. */
+async function deployBranchOf(base: GitBaseEnv, repo: string, configured: string, refs: { ref: string; new: string }[]): Promise<string> {
+  if (configured !== "main" || refs.some((r) => r.ref === "refs/heads/main")) return configured;
+  if (!refs.some((r) => r.ref === "refs/heads/master")) return configured;
+  const hasMain = await run("git", ["rev-parse", "--verify", "--quiet", "refs/heads/main"], { env: gitEnv(base, { GIT_DIR: repo }) }).then(
+    () => true,
+    () => false,
+  );
+  return hasMain ? "main" : "master";
+}
+
+/** The push's quarantine directories, accepted only inside the app's own repository. */
+function quarantine(repo: string, body: { objectDir: string | null; alternates: string | null }): Record<string, string> {
+  const inside = (p: string) => resolve(p).startsWith(resolve(repo) + sep);
+  const out: Record<string, string> = {};
+  if (body.objectDir) {
+    if (!inside(body.objectDir)) throw new AppError("FORBIDDEN", "object directory outside the repository");
+    out.GIT_OBJECT_DIRECTORY = body.objectDir;
+  }
+  if (body.alternates) {
+    const dirs = body.alternates.split(":").map((p) => p.replace(/^"|"$/g, ""));
+    if (!dirs.every(inside)) throw new AppError("FORBIDDEN", "alternate object directory outside the repository");
+    out.GIT_ALTERNATE_OBJECT_DIRECTORIES = dirs.join(":");
+  }
+  return out;
+}
+
+async function archive(env: NodeJS.ProcessEnv, commit: string, path: string): Promise<number> {
+  const child = spawn("git", ["archive", "--format=tar", commit], { env, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (c: Buffer) => {
+    stderr += c.toString("utf8").slice(0, 2000);
+  });
+  const exited = new Promise<number>((r) => child.on("close", (code) => r(code ?? 1)));
+  let size = 0;
+  const limit = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      size += chunk.length;
+      done(
+        size > MAX_BUILD_CONTEXT_BYTES ? new AppError("PAYLOAD_TOO_LARGE", `the commit's files exceed ${MAX_BUILD_CONTEXT_BYTES / 1024 / 1024} MiB`) : null,
+        chunk,
+      );
+    },
+  });
+  try {
+    await pipeline(child.stdout, limit, createWriteStream(path, { flags: "wx", mode: 0o600 }));
+    if ((await exited) !== 0) throw new AppError("INTERNAL", `git archive failed: ${stderr.trim()}`);
+  } catch (err) {
+    child.kill();
+    await rm(path, { force: true });
+    throw err;
+  }
+  return size;
+}
+
+function readSmall(req: IncomingMessage, max: number): Promise<string> {
+  return new Promise((resolveBody, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > max) {
+        reject(new Error("too large"));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on("end", () => resolveBody(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}

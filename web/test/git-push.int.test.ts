@@ -1,0 +1,205 @@
+// `git push` deploys over smart HTTP, driven by the real git client through Caddy
+// (http://localhost:8080/git/<team>/<app>.git): the build streams back as `remote:` lines, a
+// failed deploy rejects the push and leaves the old release serving, and access follows the team
+// role and the token's scopes.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { call, rand, signUp, type TestUser, teamWith } from "./api.ts";
+import { stack } from "./config.ts";
+import { appHost, proxyGet, requestLoop, waitForApp } from "./deploys.ts";
+
+const EXAMPLE = join(import.meta.dirname, "../../examples/node-http");
+const HOME = mkdtempSync(join(tmpdir(), "berth-git-home-"));
+const WORK = mkdtempSync(join(tmpdir(), "berth-git-work-"));
+
+type GitResult = { code: number; stdout: string; stderr: string };
+
+/** Runs the real git client with a throwaway HOME, no prompts and a time limit. */
+function git(args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<GitResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("git", args, {
+      cwd: opts.cwd ?? WORK,
+      env: {
+        PATH: process.env.PATH,
+        HOME,
+        GIT_TERMINAL_PROMPT: "0",
+        GIT_CONFIG_NOSYSTEM: "1",
+        GIT_AUTHOR_NAME: "Test",
+        GIT_AUTHOR_EMAIL: "test@example.test",
+        GIT_COMMITTER_NAME: "Test",
+        GIT_COMMITTER_EMAIL: "test@example.test",
+      },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => {
+      stdout += c.toString("utf8");
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString("utf8");
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 240_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+const ok = async (args: string[], opts: { cwd?: string } = {}) => {
+  const r = await git(args, opts);
+  assert.equal(r.code, 0, `git ${args.join(" ")}: ${r.stderr}`);
+  return r;
+};
+
+const proxyPort = process.env.BERTH_PROXY_PORT ?? "8080";
+const remote = (user: string, secret: string, team: string, app: string) =>
+  `http://${encodeURIComponent(user)}:${encodeURIComponent(secret)}@localhost:${proxyPort}/git/${team}/${app}.git`;
+
+async function tokenOf(user: TestUser, scopes: string[]): Promise<string> {
+  const r = await call("createToken", { cookie: user.cookie, body: { name: `git-${rand()}`, scopes, expiresInDays: 1 } });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return r.body.secret;
+}
+
+const commitAll = (cwd: string, message: string) => ok(["-c", "commit.gpgsign=false", "commit", "-q", "-a", "-m", message], { cwd });
+const head = async (cwd: string) => (await ok(["rev-parse", "HEAD"], { cwd })).stdout.trim();
+
+let dev: TestUser;
+let viewer: TestUser;
+let team: string;
+let devToken: string;
+const app = `g${rand()}`;
+let host: string;
+let repo: string;
+let url: string;
+
+before(async () => {
+  dev = await signUp();
+  viewer = await signUp();
+  team = await teamWith(dev, [{ user: viewer, role: "viewer" }]);
+  devToken = await tokenOf(dev, ["apps:deploy"]);
+  host = appHost(app, team);
+  repo = join(WORK, "app");
+  cpSync(EXAMPLE, repo, { recursive: true });
+  url = remote(dev.username, devToken, team, app);
+  await ok(["init", "-q", "-b", "main"], { cwd: repo });
+  await ok(["add", "."], { cwd: repo });
+  await commitAll(repo, "node-http v1");
+  await ok(["remote", "add", "berth", url], { cwd: repo });
+});
+
+after(async () => {
+  await call("deleteApp", { cookie: dev.cookie, params: { team, app } });
+  rmSync(HOME, { recursive: true, force: true });
+  rmSync(WORK, { recursive: true, force: true });
+});
+
+describe("git push", () => {
+  it("creates the app on the first push, streams the build as remote: lines and deploys it", async () => {
+    const r = await git(["push", "berth", "main"], { cwd: repo });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /remote: Step 1\/\d+ : FROM/);
+    assert.match(r.stderr, new RegExp(`remote: Deployed v1 to http://${host}:${proxyPort}`));
+    const res = await waitForApp(host, (x) => x.status === 200);
+    assert.deepEqual(JSON.parse(res.body), { app: "node-http", version: "1" });
+    const got = await call("getApp", { cookie: dev.cookie, params: { team, app } });
+    assert.equal(got.body.sourceType, "git");
+    assert.equal(got.body.liveRelease.version, 1);
+  });
+
+  it("deploys a new commit with zero failed requests while it rolls out", async () => {
+    const server = join(repo, "server.js");
+    writeFileSync(server, readFileSync(server, "utf8").replace('APP_VERSION ?? "1"', 'APP_VERSION ?? "2"'));
+    await commitAll(repo, "node-http v2");
+    let done: (v?: unknown) => void = () => {};
+    const stop = new Promise((r) => {
+      done = r;
+    });
+    const loop = requestLoop(host, { clients: 4, maxMs: 180_000, until: stop });
+    const r = await git(["push", "berth", "main"], { cwd: repo });
+    done();
+    const result = await loop;
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /remote: Deployed v2 to /);
+    assert.ok(result.total > 50, `only ${result.total} requests`);
+    assert.equal(result.failed, 0, `${result.failed} of ${result.total} failed: ${result.failures.join("; ")}`);
+    assert.equal(JSON.parse((await proxyGet(host)).body).version, "2");
+  });
+
+  it("rejects a push whose build fails, names the failing step and keeps the old release serving", async () => {
+    const good = await head(repo);
+    const dockerfile = join(repo, "Dockerfile");
+    writeFileSync(dockerfile, readFileSync(dockerfile, "utf8").replace("WORKDIR /app", "WORKDIR /app\nRUN exit 3"));
+    await commitAll(repo, "broken build");
+    const r = await git(["push", "berth", "main"], { cwd: repo });
+    assert.notEqual(r.code, 0, "the push is rejected");
+    assert.match(r.stderr, /remote: .*Step \d+\/\d+ : RUN exit 3/);
+    assert.match(r.stderr, /remote: Deploy failed: /);
+    assert.match(r.stderr, /pre-receive hook declined/);
+    const res = await proxyGet(host);
+    assert.equal(res.status, 200);
+    assert.equal(JSON.parse(res.body).version, "2", "the previous release still serves");
+    const refs = await ok(["ls-remote", url, "refs/heads/main"]);
+    assert.ok(refs.stdout.startsWith(good), "the branch did not move");
+    await ok(["reset", "-q", "--hard", good], { cwd: repo });
+  });
+
+  it("stores a push to another branch without deploying it", async () => {
+    const before = await call("listDeployments", { cookie: dev.cookie, params: { team, app } });
+    await ok(["checkout", "-q", "-b", "feature"], { cwd: repo });
+    writeFileSync(join(repo, "NOTES.md"), "not deployed\n");
+    await ok(["add", "NOTES.md"], { cwd: repo });
+    await commitAll(repo, "feature work");
+    const r = await git(["push", "berth", "feature"], { cwd: repo });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /remote: feature: not the deploy branch \(main\): stored, not deployed/);
+    const refs = await ok(["ls-remote", url]);
+    assert.match(refs.stdout, new RegExp(`^${await head(repo)}\\s+refs/heads/feature$`, "m"));
+    const after = await call("listDeployments", { cookie: dev.cookie, params: { team, app } });
+    assert.equal(after.body.deployments.length, before.body.deployments.length, "no new deployment");
+    await ok(["checkout", "-q", "main"], { cwd: repo });
+  });
+
+  it("lets a team member clone; refuses a viewer's push, a bad token and a stranger with readable messages", async () => {
+    const viewerToken = await tokenOf(viewer, ["apps:deploy"]);
+    const clone = join(WORK, "clone");
+    await ok(["clone", "-q", remote(viewer.username, viewerToken, team, app), clone]);
+    assert.equal(readFileSync(join(clone, "server.js"), "utf8"), readFileSync(join(repo, "server.js"), "utf8"));
+
+    const denied = await git(["push", remote(viewer.username, viewerToken, team, app), "HEAD:main"], { cwd: clone });
+    assert.notEqual(denied.code, 0);
+    assert.match(denied.stderr, /403/);
+    assert.match(denied.stderr, /does not allow apps\.deploy/);
+
+    const badToken = `berth_pat_${"x".repeat(40)}`;
+    const bad = await git(["ls-remote", remote(dev.username, badToken, team, app)]);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /Authentication failed|401/);
+
+    const scoped = await tokenOf(dev, ["registry:read"]);
+    const noScope = await git(["push", remote(dev.username, scoped, team, app), "HEAD:main"], { cwd: clone });
+    assert.notEqual(noScope.code, 0);
+    assert.match(noScope.stderr, /lacks the "apps:deploy" scope/);
+
+    const stranger = await signUp();
+    const strangerToken = await tokenOf(stranger, ["apps:deploy"]);
+    const foreign = await git(["ls-remote", remote(stranger.username, strangerToken, team, app)]);
+    assert.notEqual(foreign.code, 0);
+    assert.match(foreign.stderr, /not found/);
+
+    const created = await git(["push", remote(viewer.username, viewerToken, team, `n${rand()}`), "HEAD:main"], { cwd: clone });
+    assert.notEqual(created.code, 0, "a viewer cannot create an app by pushing");
+  });
+
+  it("asks for credentials with a Basic challenge", async () => {
+    const res = await fetch(`${stack.proxyUrl}/git/${team}/${app}.git/info/refs?service=git-upload-pack`);
+    assert.equal(res.status, 401);
+    assert.equal(res.headers.get("www-authenticate"), 'Basic realm="Berth"');
+  });
+});
