@@ -101,8 +101,10 @@ after(async () => {
 });
 
 describe("git push", () => {
-  it("creates the app on the first push, streams the build as remote: lines and deploys it", async () => {
+  it("creates the app on the first push, streams the build as remote: lines and deploys it", async (t) => {
+    const started = Date.now();
     const r = await git(["push", "berth", "main"], { cwd: repo });
+    t.diagnostic(`first push to live: ${Date.now() - started} ms`);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /remote: Step 1\/\d+ : FROM/);
     assert.match(r.stderr, new RegExp(`remote: Deployed v1 to http://${host}:${proxyPort}`));
@@ -113,7 +115,7 @@ describe("git push", () => {
     assert.equal(got.body.liveRelease.version, 1);
   });
 
-  it("deploys a new commit with zero failed requests while it rolls out", async () => {
+  it("deploys a new commit with zero failed requests while it rolls out", async (t) => {
     const server = join(repo, "server.js");
     writeFileSync(server, readFileSync(server, "utf8").replace('APP_VERSION ?? "1"', 'APP_VERSION ?? "2"'));
     await commitAll(repo, "node-http v2");
@@ -122,9 +124,11 @@ describe("git push", () => {
       done = r;
     });
     const loop = requestLoop(host, { clients: 4, maxMs: 180_000, until: stop });
+    const started = Date.now();
     const r = await git(["push", "berth", "main"], { cwd: repo });
     done();
     const result = await loop;
+    t.diagnostic(`update push to live: ${Date.now() - started} ms; ${result.total} requests meanwhile, ${result.failed} failed`);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /remote: Deployed v2 to /);
     assert.ok(result.total > 50, `only ${result.total} requests`);
@@ -164,6 +168,32 @@ describe("git push", () => {
     const after = await call("listDeployments", { cookie: dev.cookie, params: { team, app } });
     assert.equal(after.body.deployments.length, before.body.deployments.length, "no new deployment");
     await ok(["checkout", "-q", "main"], { cwd: repo });
+  });
+
+  it("serialises two pushes at once: one deploys, the other waits and is told the branch moved", async () => {
+    const base = await head(repo);
+    const clones = ["a", "b"].map((n) => join(WORK, `concurrent-${n}`));
+    for (const [i, dir] of clones.entries()) {
+      await ok(["clone", "-q", url, dir]);
+      const server = join(dir, "server.js");
+      writeFileSync(server, readFileSync(server, "utf8").replace(/APP_VERSION \?\? "\d+"/, `APP_VERSION ?? "3${"ab"[i]}"`));
+      await commitAll(dir, `v3${"ab"[i]}`);
+    }
+    const results = await Promise.all(clones.map((dir) => git(["push", "origin", "main"], { cwd: dir })));
+    const winners = results.filter((r) => r.code === 0);
+    const losers = results.filter((r) => r.code !== 0);
+    assert.equal(winners.length, 1, results.map((r) => r.stderr).join("\n-----\n"));
+    assert.equal(losers.length, 1);
+    const winner = clones[results.indexOf(winners[0] as GitResult)] as string;
+    assert.match(winners[0]?.stderr ?? "", /remote: Deployed v\d+ to /);
+    assert.match(losers[0]?.stderr ?? "", /remote: Another push to .* is deploying; waiting/);
+    assert.match(losers[0]?.stderr ?? "", /remote: main moved to [0-9a-f]{7} \(another push\) while this one waited: nothing deployed/);
+    const version = JSON.parse((await proxyGet(host)).body).version;
+    assert.equal(version, winner.endsWith("a") ? "3a" : "3b", "the winner's commit serves");
+    const refs = await ok(["ls-remote", url, "refs/heads/main"]);
+    assert.ok(refs.stdout.startsWith(await head(winner)), "main is the winner's commit");
+    assert.notEqual(await head(winner), base);
+    await ok(["pull", "-q", "--ff-only", "berth", "main"], { cwd: repo });
   });
 
   it("lets a team member clone; refuses a viewer's push, a bad token and a stranger with readable messages", async () => {

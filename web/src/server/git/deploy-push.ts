@@ -17,6 +17,7 @@ import { z } from "zod";
 import { appUrl, defaultHostname } from "../apps/app-address.ts";
 import type { AppDeps } from "../apps/app-deps.ts";
 import { startBuild } from "../deployments/start-build.ts";
+import { acquirePushLock, holdUntilPushEnds } from "./push-lock.ts";
 import { type PushSession, pushSession, pushSessionKey } from "./push-session.ts";
 import { type GitBaseEnv, gitEnv } from "./repo.ts";
 
@@ -60,7 +61,7 @@ export async function receivePushHook(deps: PushHookDeps, req: IncomingMessage, 
     if (!gone) res.write(`${JSON.stringify({ line })}\n`);
   };
   try {
-    const code = await deployPush(deps, session, body, say, () => gone);
+    const code = await deployPush(deps, { ...session, secret: secret as string }, body, say, () => gone);
     res.end(`${JSON.stringify({ exit: code })}\n`);
   } catch (err) {
     if (!isAppError(err)) deps.log.error({ err, appId: session.appId }, "git push deploy failed");
@@ -71,7 +72,7 @@ export async function receivePushHook(deps: PushHookDeps, req: IncomingMessage, 
 
 async function deployPush(
   deps: PushHookDeps,
-  session: PushSession,
+  session: PushSession & { secret: string },
   body: z.infer<typeof hookBody>,
   say: (line: string) => void,
   gone: () => boolean,
@@ -95,12 +96,47 @@ async function deployPush(
     () => false,
   );
   if (!hasDockerfile) throw new AppError("BAD_REQUEST", `no Dockerfile at the root of ${target.new.slice(0, 7)}: push rejected, nothing deployed`);
+
+  const release = await acquirePushLock(deps.redis, app.id, {
+    maxWaitMs: FOLLOW_MAX_MS,
+    abandoned: gone,
+    onWait: () => say(`Another push to ${app.name} is deploying; waiting for it to finish…`),
+  });
+  if (!release) return 1;
+  let code = 1;
+  try {
+    // The branch moved while this push waited: git would refuse the update after the deploy anyway.
+    const current = await run("git", ["rev-parse", "--verify", "--quiet", target.ref], { env: gitEnv(deps.gitBase, { GIT_DIR: session.repo }) }).then(
+      (r) => r.stdout.trim(),
+      () => ZERO,
+    );
+    if (current !== target.old) {
+      say(`${branch} moved to ${current.slice(0, 7)} (another push) while this one waited: nothing deployed, push rejected.`);
+      say(`Fetch, merge or rebase onto it, and push again.`);
+      return 1;
+    }
+    code = await buildAndFollow(deps, session, { app, branch, commit: target.new, env }, say, gone);
+    return code;
+  } finally {
+    if (code === 0) holdUntilPushEnds(session.secret, release);
+    else await release();
+  }
+}
+
+async function buildAndFollow(
+  deps: PushHookDeps,
+  session: PushSession,
+  push: { app: { id: string; name: string; teamId: string; team: { slug: string } }; branch: string; commit: string; env: NodeJS.ProcessEnv },
+  say: (line: string) => void,
+  gone: () => boolean,
+): Promise<number> {
+  const { app, branch, commit, env } = push;
   const buildId = randomUUID();
   const path = join(deps.settings.buildDir, `${buildId}.tar`);
   await mkdir(deps.settings.buildDir, { recursive: true, mode: 0o700 });
-  const bytes = await archive(env, target.new, path);
-  const d = await startBuild(deps, { app, buildId, path, source: target.new, bytes, actor: { userId: session.userId, ip: session.ip } });
-  say(`Deploying ${target.new.slice(0, 7)} (${branch}) to ${app.name}: deployment ${d.id}`);
+  const bytes = await archive(env, commit, path);
+  const d = await startBuild(deps, { app, buildId, path, source: commit, bytes, actor: { userId: session.userId, ip: session.ip } });
+  say(`Deploying ${commit.slice(0, 7)} (${branch}) to ${app.name}: deployment ${d.id}`);
 
   // The deployment's log, as the worker writes it, until the deployment ends.
   const key = deployLogKey(d.id);

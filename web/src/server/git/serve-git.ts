@@ -11,6 +11,7 @@ import type { AppDeps } from "../apps/app-deps.ts";
 import type { Auth } from "../auth/auth.ts";
 import { clientIp } from "../limits/client-ip.ts";
 import { authorizeGit, parseRepoNames } from "./authorize-git.ts";
+import { releaseHeldPushLock } from "./push-lock.ts";
 import { PUSH_SESSION_TTL_S, pushSessionKey } from "./push-session.ts";
 import { ensureRepo, type GitBaseEnv, gitEnv } from "./repo.ts";
 
@@ -20,7 +21,7 @@ const PATH = /^\/git\/([^/]+)\/([^/]+)\.git(\/info\/refs|\/git-upload-pack|\/git
 const SERVICES = ["git-upload-pack", "git-receive-pack"];
 
 export async function serveGit(deps: GitHttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  let secretKey: string | null = null;
+  let secret: string | null = null;
   try {
     const url = new URL(req.url ?? "/", "http://localhost");
     const m = PATH.exec(url.pathname);
@@ -40,10 +41,9 @@ export async function serveGit(deps: GitHttpDeps, req: IncomingMessage, res: Ser
     const extra: Record<string, string | undefined> = {};
     if (push && rest === "/git-receive-pack") {
       // The hook proves it runs for this push with a one-time secret only its environment holds.
-      const secret = randomBytes(32).toString("hex");
-      secretKey = pushSessionKey(secret);
+      secret = randomBytes(32).toString("hex");
       const session = { teamId: team.id, appId: app.id, userId: caller.user.id, ip, repo };
-      await deps.redis.set(secretKey, JSON.stringify(session), "EX", PUSH_SESSION_TTL_S);
+      await deps.redis.set(pushSessionKey(secret), JSON.stringify(session), "EX", PUSH_SESSION_TTL_S);
       extra.BERTH_PUSH_SECRET = secret;
       extra.BERTH_PUSH_URL = deps.pushUrl;
     }
@@ -73,7 +73,10 @@ export async function serveGit(deps: GitHttpDeps, req: IncomingMessage, res: Ser
     }
     res.end(`${e.message}\n`);
   } finally {
-    if (secretKey) await deps.redis.del(secretKey).catch(() => {});
+    if (secret) {
+      await deps.redis.del(pushSessionKey(secret)).catch(() => {});
+      await releaseHeldPushLock(secret);
+    }
   }
 }
 

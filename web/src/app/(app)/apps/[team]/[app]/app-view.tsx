@@ -11,6 +11,7 @@ import { ContainersSection } from "./containers-section";
 import { DeploymentsSection } from "./deployments-section";
 import { DomainsSection } from "./domains-section";
 import { EnvironmentSection } from "./environment-section";
+import { GitPushCommands } from "./git-push-commands";
 import { ReleasesSection } from "./releases-section";
 import { RunSection } from "./run-section";
 import { SettingsSection } from "./settings-section";
@@ -105,6 +106,7 @@ function LoadedApp({ app, reload, role, tab, isAdmin }: { app: App; reload: () =
           </Link>
         ))}
       </nav>
+      {tab === "deployments" && app.sourceType === "git" && can("apps.deploy") && <GitPushCommands app={app} />}
       {tab === "deployments" && <DeploymentsSection {...props} />}
       {tab === "releases" && <ReleasesSection {...props} />}
       {tab === "environment" && <EnvironmentSection {...props} />}
