@@ -155,10 +155,10 @@ test("a developer deploys an app, opens it through the proxy, changes its enviro
     await expect(v2.getByRole("button", { name: "Roll back to v2" })).toBeVisible();
     await expectServing(page, appUrl ?? "");
 
-    // One replica runs, of v1; v2's was stopped once v1 took over.
+    // One replica runs, of v1; v2's is stopped (gracefully: up to the engine's 10 s) once v1 took over.
     await page.getByRole("link", { name: "Containers" }).click();
     const running = page.locator('[data-testid="container-row"][data-state="running"]');
-    await expect(running).toHaveCount(1);
+    await expect(running).toHaveCount(1, { timeout: 30_000 });
     await expect(running).toContainText("v1");
   } finally {
     await c.close();

@@ -6,6 +6,7 @@ import type { z } from "zod";
 import { ErrorNote, inputClass, primaryButton, RoleBadge, TableFrame, theadClass, When } from "@/components/ui";
 import { api, describeError } from "@/lib/api-client";
 import { useApi } from "@/lib/use-api";
+import { useRetry } from "@/lib/use-retry";
 import { type App, appHref, DeploymentStatus } from "./parts";
 
 type Team = z.infer<typeof teamSummary>;
@@ -13,6 +14,7 @@ const ALL = "";
 
 export function AppsView() {
   const teams = useApi(() => api("listTeams"), "teams");
+  useRetry(teams);
   const [picked, setPicked] = useState(ALL);
   // The personal namespace first, then teams by name (as on the images page).
   const sorted = teams.data?.teams.slice().sort((a, b) => Number(b.personal) - Number(a.personal) || a.name.localeCompare(b.name));
@@ -50,6 +52,7 @@ export function AppsView() {
 
 function TeamApps({ team }: { team: Team }) {
   const apps = useApi(() => api("listApps", { params: { team: team.slug } }), `apps:${team.slug}`);
+  useRetry(apps);
   const headingId = `team-apps-${team.slug}`;
   return (
     <section aria-labelledby={headingId} data-testid={`team-apps-${team.slug}`} className="space-y-3">

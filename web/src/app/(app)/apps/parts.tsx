@@ -61,6 +61,15 @@ export function duration(fromIso: string | null, toIso: string | null, now = Dat
   return m < 60 ? `${m}m ${s % 60}s` : `${Math.floor(m / 60)}h ${m % 60}m`;
 }
 
+/** A reload failed but the page still shows what it had: say so, without taking the page away. */
+export function StaleNote({ error }: { error: { message: string } }) {
+  return (
+    <p role="status" data-testid="stale-note" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800">
+      Could not refresh ({error.message}); showing what was loaded last and trying again.
+    </p>
+  );
+}
+
 /** Says a change started a deployment, with a link to follow it. */
 export function StartedNote({ app, deployment }: { app: { team: string; name: string }; deployment: Deployment }) {
   return (

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { secondaryButton } from "@/components/ui";
 import { api, describeError } from "@/lib/api-client";
 import { useApi } from "@/lib/use-api";
+import { useRetry } from "@/lib/use-retry";
 
 /** The namespace of the base images setup pushes (infra/seed). */
 const BASE_NAMESPACE = "berth";
@@ -37,6 +38,7 @@ export function ImagePicker({ team, registryHost, onPick }: { team: string; regi
 
 function Namespace(props: { namespace: string; title: string; registryHost: string; onPick: (ref: string) => void; fallback?: Option[] }) {
   const repos = useApi(() => api("listRepositories", { params: { team: props.namespace } }), `repos:${props.namespace}`);
+  useRetry(repos);
   const options: Option[] | undefined = repos.data
     ? repos.data.repositories.map((r) => ({ repo: r.name, tags: undefined }))
     : repos.error && props.fallback
@@ -77,6 +79,7 @@ function Repository(props: { namespace: string; option: Option; registryHost: st
 
 function LoadedTags(props: { namespace: string; repo: string; registryHost: string; onPick: (ref: string) => void }) {
   const detail = useApi(() => api("getRepository", { params: { team: props.namespace, repo: props.repo } }), `repo:${props.namespace}/${props.repo}`);
+  useRetry(detail);
   if (detail.error) return <p className="ml-3 text-sm text-red-700">{describeError(detail.error)}</p>;
   if (!detail.data) return <p className="ml-3 text-sm text-slate-500">Loading tags…</p>;
   if (detail.data.tags.length === 0) return <p className="ml-3 text-sm text-slate-500">No tags.</p>;

@@ -6,6 +6,7 @@ import { type FormEvent, useState } from "react";
 import { card, ErrorNote, inputClass, primaryButton } from "@/components/ui";
 import { api, describeError } from "@/lib/api-client";
 import { useApi } from "@/lib/use-api";
+import { useRetry } from "@/lib/use-retry";
 import { CopyCommand } from "../../images/parts";
 import { appHref } from "../parts";
 import { ImagePicker } from "./image-picker";
@@ -15,6 +16,7 @@ const numberField = (form: FormData, name: string) => Number(String(form.get(nam
 export function NewAppForm({ registryHost, initialTeam }: { registryHost: string; initialTeam?: string }) {
   const router = useRouter();
   const teams = useApi(() => api("listTeams"), "teams");
+  useRetry(teams);
   const writable = teams.data?.teams
     .filter((t) => roleHas(t.role, "apps.write"))
     .sort((a, b) => Number(b.personal) - Number(a.personal) || a.name.localeCompare(b.name));

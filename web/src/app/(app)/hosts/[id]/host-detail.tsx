@@ -7,14 +7,16 @@ import { Badge, card, ErrorNote, PageHeader, secondaryButton, TableFrame, theadC
 import { api, describeError } from "@/lib/api-client";
 import { formatAge, formatBytes } from "@/lib/format";
 import { useApi } from "@/lib/use-api";
+import { useRetry } from "@/lib/use-retry";
 import { useSocket } from "@/lib/use-socket";
-import { appHref, ContainerState } from "../../apps/parts";
+import { appHref, ContainerState, StaleNote } from "../../apps/parts";
 
 type Detail = z.infer<typeof hostDetail>;
 type Facts = Pick<Detail, "cpus" | "memoryBytes" | "freeMemoryBytes" | "dockerVersion" | "lastHeartbeatAt">;
 
 export function HostDetail({ id, staleMs }: { id: string; staleMs: number }) {
   const detail = useApi(() => api("getHost", { params: { id } }), `host:${id}`);
+  useRetry(detail);
   // Heartbeats bring fresh capacity figures between reloads of the whole page.
   const [facts, setFacts] = useState<Facts>();
   const [now, setNow] = useState(() => Date.now());
@@ -36,7 +38,7 @@ export function HostDetail({ id, staleMs }: { id: string; staleMs: number }) {
     return () => clearInterval(t);
   }, []);
 
-  if (detail.error) {
+  if (detail.error && !detail.data) {
     return (
       <div className="max-w-3xl">
         <Breadcrumb />
@@ -52,6 +54,7 @@ export function HostDetail({ id, staleMs }: { id: string; staleMs: number }) {
 
   return (
     <div className="max-w-6xl space-y-8">
+      {detail.error && <StaleNote error={detail.error} />}
       <div>
         <Breadcrumb />
         <div className="flex flex-wrap items-start justify-between gap-4">

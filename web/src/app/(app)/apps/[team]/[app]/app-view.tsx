@@ -3,10 +3,11 @@ import { isFinished, ROOMS, type Role, roleHas } from "@berth/core";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { ErrorNote, PageHeader, primaryButton } from "@/components/ui";
-import { api, describeError } from "@/lib/api-client";
+import { type ApiError, api, describeError } from "@/lib/api-client";
 import { useApi } from "@/lib/use-api";
+import { useRetry } from "@/lib/use-retry";
 import { useSocket } from "@/lib/use-socket";
-import { type App, appHref, type Deployment, DeploymentStatus, deploymentHref, StartedNote } from "../../parts";
+import { type App, appHref, type Deployment, DeploymentStatus, deploymentHref, StaleNote, StartedNote } from "../../parts";
 import { ContainersSection } from "./containers-section";
 import { DeploymentsSection } from "./deployments-section";
 import { DomainsSection } from "./domains-section";
@@ -26,8 +27,10 @@ export function AppView({ team, app, tab, isAdmin }: { team: string; app: string
   const detail = useApi(() => api("getApp", { params: { team, app } }), `app:${team}/${app}`);
   // The app answer carries no role; the team's tells which controls to offer.
   const membership = useApi(() => api("getTeam", { params: { team } }), `team:${team}`);
+  useRetry(detail);
+  useRetry(membership);
 
-  if (detail.error) {
+  if (detail.error && !detail.data) {
     const missing = detail.error.code === "NOT_FOUND";
     return (
       <div className="max-w-3xl">
@@ -39,7 +42,9 @@ export function AppView({ team, app, tab, isAdmin }: { team: string; app: string
   }
   // Wait for the role too, so controls do not pop in after the page has drawn.
   if (!detail.data || (!membership.data && !membership.error)) return <p className="text-slate-500">Loading…</p>;
-  return <LoadedApp key={detail.data.id} app={detail.data} reload={detail.reload} role={membership.data?.role} tab={tab} isAdmin={isAdmin} />;
+  return (
+    <LoadedApp key={detail.data.id} app={detail.data} reload={detail.reload} role={membership.data?.role} tab={tab} isAdmin={isAdmin} stale={detail.error} />
+  );
 }
 
 export type SectionProps = {
@@ -52,7 +57,9 @@ export type SectionProps = {
   isAdmin: boolean;
 };
 
-function LoadedApp({ app, reload, role, tab, isAdmin }: { app: App; reload: () => Promise<void>; role: Role | undefined; tab: Tab; isAdmin: boolean }) {
+type LoadedProps = { app: App; reload: () => Promise<void>; role: Role | undefined; tab: Tab; isAdmin: boolean; stale: ApiError | undefined };
+
+function LoadedApp({ app, reload, role, tab, isAdmin, stale }: LoadedProps) {
   const [tick, setTick] = useState(0);
   const refresh = async () => {
     setTick((t) => t + 1);
@@ -90,6 +97,7 @@ function LoadedApp({ app, reload, role, tab, isAdmin }: { app: App; reload: () =
 
   return (
     <div className="max-w-6xl space-y-6">
+      {stale && <StaleNote error={stale} />}
       <Header app={app} canDeploy={can("apps.deploy")} onDeployed={refresh} />
       <nav aria-label="App sections" className="flex flex-wrap gap-1 border-b border-slate-200">
         {TABS.map((t) => (

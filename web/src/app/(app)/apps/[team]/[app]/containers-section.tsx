@@ -5,19 +5,22 @@ import { ConfirmButton } from "@/components/confirm-button";
 import { ErrorNote, inputClass, primaryButton, secondaryButton, TableFrame, theadClass, When } from "@/components/ui";
 import { api, describeError } from "@/lib/api-client";
 import { useApi } from "@/lib/use-api";
+import { useRetry } from "@/lib/use-retry";
 import { type Container, ContainerState } from "../../parts";
 import type { SectionProps } from "./app-view";
 
-const REFRESH_MS = 15_000;
+/** Old replicas go away without an event of their own (the worker drops their rows): look again this often. */
+const REFRESH_MS = 5_000;
 
 type Action = "start" | "stop" | "restart" | "kill" | "remove";
 
 export function ContainersSection({ app, tick, onChanged, can, isAdmin }: SectionProps) {
   const list = useApi(() => api("listContainers", { params: { team: app.team }, query: { app: app.name } }), `containers:${app.team}/${app.name}:${tick}`);
+  useRetry(list);
   const [error, setError] = useState<string>();
   const [committing, setCommitting] = useState<string>();
   const canAct = can("apps.deploy");
-  // States also change without an event (a host's inventory notices a crash): look again now and then.
+  // States also change without an event: a replica retired after a deploy, a crash a host's inventory notices.
   const reload = list.reload;
   useEffect(() => {
     const t = setInterval(() => void reload(), REFRESH_MS);

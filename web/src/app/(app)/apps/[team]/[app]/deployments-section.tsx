@@ -5,6 +5,7 @@ import { useState } from "react";
 import { ErrorNote, secondaryButton, TableFrame, theadClass, When } from "@/components/ui";
 import { api, describeError } from "@/lib/api-client";
 import { useApi } from "@/lib/use-api";
+import { useRetry } from "@/lib/use-retry";
 import { type Deployment, DeploymentStatus, deploymentHref, duration } from "../../parts";
 import type { SectionProps } from "./app-view";
 
@@ -13,6 +14,7 @@ const KIND_LABEL: Record<Deployment["kind"], string> = { build: "build", image: 
 export function DeploymentsSection({ app, tick, onChanged, can }: SectionProps) {
   const params = { team: app.team, app: app.name };
   const list = useApi(() => api("listDeployments", { params }), `deployments:${app.team}/${app.name}:${tick}`);
+  useRetry(list);
   const [error, setError] = useState<string>();
 
   async function cancel(d: Deployment) {

@@ -4,6 +4,7 @@ import { ConfirmButton } from "@/components/confirm-button";
 import { Badge, ErrorNote, TableFrame, theadClass, When } from "@/components/ui";
 import { api, describeError } from "@/lib/api-client";
 import { useApi } from "@/lib/use-api";
+import { useRetry } from "@/lib/use-retry";
 import { Digest } from "../../../images/parts";
 import { type Deployment, type Release, StartedNote } from "../../parts";
 import type { SectionProps } from "./app-view";
@@ -11,6 +12,7 @@ import type { SectionProps } from "./app-view";
 export function ReleasesSection({ app, tick, onChanged, can }: SectionProps) {
   const params = { team: app.team, app: app.name };
   const list = useApi(() => api("listReleases", { params }), `releases:${app.team}/${app.name}:${tick}`);
+  useRetry(list);
   const [error, setError] = useState<string>();
   const [started, setStarted] = useState<Deployment>();
 

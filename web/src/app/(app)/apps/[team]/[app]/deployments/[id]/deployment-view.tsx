@@ -6,13 +6,16 @@ import { ErrorNote, PageHeader, secondaryButton, When } from "@/components/ui";
 import { api, describeError } from "@/lib/api-client";
 import { useApi } from "@/lib/use-api";
 import { useDeployLog } from "@/lib/use-deploy-log";
-import { appHref, type Deployment, DeploymentStatus, duration, statusLabel } from "../../../../parts";
+import { useRetry } from "@/lib/use-retry";
+import { appHref, type Deployment, DeploymentStatus, duration, StaleNote, statusLabel } from "../../../../parts";
 
 export function DeploymentView({ team, app, id }: { team: string; app: string; id: string }) {
   const detail = useApi(() => api("getDeployment", { params: { team, app, id } }), `deployment:${team}/${app}/${id}`);
   const membership = useApi(() => api("getTeam", { params: { team } }), `team:${team}`);
+  useRetry(detail);
+  useRetry(membership);
 
-  if (detail.error) {
+  if (detail.error && !detail.data) {
     const missing = detail.error.code === "NOT_FOUND";
     return (
       <div className="max-w-3xl">
@@ -26,14 +29,17 @@ export function DeploymentView({ team, app, id }: { team: string; app: string; i
   const role = membership.data?.role;
   // Keyed by the deployment: another one's log must start from nothing.
   return (
-    <LoadedDeployment
-      key={detail.data.id}
-      team={team}
-      app={app}
-      d={detail.data}
-      reload={detail.reload}
-      canCancel={role !== undefined && roleHas(role, "apps.deploy")}
-    />
+    <>
+      {detail.error && <StaleNote error={detail.error} />}
+      <LoadedDeployment
+        key={detail.data.id}
+        team={team}
+        app={app}
+        d={detail.data}
+        reload={detail.reload}
+        canCancel={role !== undefined && roleHas(role, "apps.deploy")}
+      />
+    </>
   );
 }
 
