@@ -246,7 +246,9 @@ test("a team admin creates an app with the form from a base image, then deletes 
     await page.getByTestId("team-picker").selectOption(c.slug);
     await page.getByRole("link", { name: "New app" }).click();
     await expect(page).toHaveURL(new RegExp(`/apps/new\\?team=${c.slug}$`));
-    await expect(page.getByTestId("deploy-from-source")).toContainText(`berth deploy ${c.slug}/<app> --dir .`);
+    const fromSource = page.getByTestId("deploy-from-source");
+    await expect(fromSource).toContainText(`git remote add berth ${new URL(baseURL()).origin}/git/${c.slug}/<app>.git`);
+    await expect(fromSource).toContainText(`berth deploy ${c.slug}/<app> --dir .`);
 
     await page.getByLabel("Name").fill(name);
     await page.getByRole("button", { name: "Pick an image" }).click();

@@ -2,7 +2,7 @@
 import { DEFAULT_APP_CONFIG, roleHas } from "@berth/core";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { card, ErrorNote, inputClass, primaryButton } from "@/components/ui";
 import { api, describeError } from "@/lib/api-client";
 import { useApi } from "@/lib/use-api";
@@ -161,19 +161,25 @@ function NumberInput(props: { name: string; label: string; value: number; min: n
 }
 
 function FromSource({ team }: { team: string }) {
+  // The git address is the dashboard's own (git goes through the same front door); known only in the browser.
+  const [origin, setOrigin] = useState("http://localhost:8080");
+  useEffect(() => setOrigin(window.location.origin), []);
+  const t = team || "<team>";
   return (
     <section aria-labelledby="from-source" className={`space-y-3 self-start p-5 ${card}`} data-testid="deploy-from-source">
       <h2 id="from-source" className="font-semibold">
         Deploy from source
       </h2>
       <p className="text-sm text-slate-600">
-        Have a directory with a Dockerfile? Create the app without an image, then the <span className="font-mono">berth</span> CLI uploads the directory; Berth
-        builds the image on a host, pushes it to the registry and deploys it as a new release.
+        Have a directory with a Dockerfile? Push it with git: Berth builds the image, pushes it to the registry and deploys it. The first push to a new app name
+        creates the app.
       </p>
-      <CopyCommand label="create command" command={`berth apps create ${team || "<team>"} <app>`} />
-      <CopyCommand label="deploy command" command={`berth deploy ${team || "<team>"}/<app> --dir .`} />
+      <CopyCommand label="git remote command" command={`git remote add berth ${origin}/git/${t}/<app>.git`} />
+      <CopyCommand label="git push command" command="git push berth main" />
+      <p className="text-sm text-slate-600">Or upload the directory of an existing app with the CLI:</p>
+      <CopyCommand label="deploy command" command={`berth deploy ${t}/<app> --dir .`} />
       <p className="text-sm text-slate-500">
-        Deploying with <span className="font-mono">git push</span> is coming. Set up the CLI with an access token from{" "}
+        Sign in with your password, or an access token with the <span className="font-mono">apps:deploy</span> scope from{" "}
         <Link href="/tokens" className="font-medium text-indigo-600 hover:text-indigo-500">
           Tokens
         </Link>
