@@ -6,6 +6,7 @@
 import type { ReleaseConfig } from "@berth/core/apps";
 import { replicaName } from "@berth/core/apps";
 import { releaseSpec } from "@berth/core/container-spec";
+import { type BusMessage, EVENTS_CHANNEL, ROOMS } from "@berth/core/events";
 import { deleteRoute, ROUTE_SETTLE_MS, setRoute } from "@berth/core/routes";
 import type { Release } from "@berth/db";
 import type { JobContext } from "../jobs/context.ts";
@@ -51,7 +52,7 @@ export async function rollOut(ctx: JobContext, input: RollOutInput): Promise<voi
         const row = await ctx.db.container.create({
           data: { hostId: host.id, teamId: app.teamId, appId: app.id, releaseId: release.id, name, image: release.imageRef, state: "creating" },
         });
-        const ref: Started = { id: row.id, hostId: host.id, name, address: host.address, hostPort: null };
+        const ref: Started = { id: row.id, hostId: host.id, name, address: host.address, hostPort: null, appId: app.id };
         started.push(ref);
         const spec = releaseSpec({ name, team: app.teamSlug, app: app.name, release: { ...release, config }, encryptionKey: ctx.config.BERTH_ENCRYPTION_KEY });
         const pull = registryAuth(
@@ -64,6 +65,12 @@ export async function rollOut(ctx: JobContext, input: RollOutInput): Promise<voi
         ref.hostPort = result.hostPort;
         await ctx.db.container.update({ where: { id: row.id }, data: { dockerId: result.dockerId, hostPort: result.hostPort, state: "running" } });
         await log.write(`  ${name} started on ${host.id} (127.0.0.1:${result.hostPort})`);
+        const message: BusMessage = {
+          type: "container.updated",
+          room: ROOMS.app(app.id),
+          payload: { version: 1, appId: app.id, containerId: row.id, state: "running" },
+        };
+        await ctx.publisher.publish(EVENTS_CHANNEL, JSON.stringify(message));
       }),
     );
     checkAborted(signal);

@@ -1,12 +1,18 @@
 // Retires replicas: stop (SIGTERM, the engine's grace period), then remove, then forget the row.
 // A host that is gone for good cannot be asked; its rows are dropped and its inventory, if it
 // ever comes back, removes what is left.
+import { type BusMessage, EVENTS_CHANNEL, ROOMS } from "@berth/core/events";
 import type { Db } from "@berth/db";
+import type { Redis } from "ioredis";
 import type { HostCaller } from "../hosts/call-host.ts";
 
-export type ContainerRef = { id: string; hostId: string; name: string };
+export type ContainerRef = { id: string; hostId: string; name: string; appId?: string | null };
 
-export async function removeContainers(deps: { db: Db; hosts: HostCaller }, containers: ContainerRef[], opts: { graceful: boolean }): Promise<string[]> {
+export async function removeContainers(
+  deps: { db: Db; hosts: HostCaller; publisher: Redis },
+  containers: ContainerRef[],
+  opts: { graceful: boolean },
+): Promise<string[]> {
   const problems: string[] = [];
   await Promise.all(
     containers.map(async (c) => {
@@ -17,6 +23,14 @@ export async function removeContainers(deps: { db: Db; hosts: HostCaller }, cont
         if (!/no such container|not found/i.test((err as Error).message)) problems.push(`${c.name} on ${c.hostId}: ${(err as Error).message}`);
       }
       await deps.db.container.deleteMany({ where: { id: c.id } });
+      if (c.appId) {
+        const message: BusMessage = {
+          type: "container.updated",
+          room: ROOMS.app(c.appId),
+          payload: { version: 1, appId: c.appId, containerId: c.id, state: "removed" },
+        };
+        await deps.publisher.publish(EVENTS_CHANNEL, JSON.stringify(message));
+      }
     }),
   );
   return problems;
