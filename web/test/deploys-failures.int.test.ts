@@ -27,6 +27,7 @@ before(async () => {
 });
 
 after(async () => {
+  if (!dev) return; // before() failed: nothing was made
   for (const app of ["broken", "slow", "killed"]) await call("deleteApp", { cookie: dev.cookie, params: { team, app } });
 });
 

@@ -38,6 +38,7 @@ before(async () => {
 });
 
 after(async () => {
+  if (!dev) return; // before() failed: nothing was made
   for (const h of await onlineHosts()) if (h.draining) await call("drainHost", { cookie: admin, params: { id: h.id }, body: { draining: false } });
   for (const a of ["spread", "restore", "domains", "commits", "committed", "oneoff"]) await call("deleteApp", { cookie: dev.cookie, params: { team, app: a } });
 });

@@ -26,6 +26,7 @@ before(async () => {
 });
 
 after(async () => {
+  if (!dev) return; // before() failed: nothing was made
   await call("deleteApp", { cookie: dev.cookie, params: { team, app } });
 });
 

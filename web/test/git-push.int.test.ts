@@ -4,6 +4,7 @@
 // role and the token's scopes.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,7 +20,7 @@ const WORK = mkdtempSync(join(tmpdir(), "berth-git-work-"));
 type GitResult = { code: number; stdout: string; stderr: string };
 
 /** Runs the real git client with a throwaway HOME, no prompts and a time limit. */
-function git(args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<GitResult> {
+function git(args: string[], opts: { cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     const child = spawn("git", args, {
       cwd: opts.cwd ?? WORK,
@@ -32,6 +33,7 @@ function git(args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): P
         GIT_AUTHOR_EMAIL: "test@example.test",
         GIT_COMMITTER_NAME: "Test",
         GIT_COMMITTER_EMAIL: "test@example.test",
+        ...opts.env,
       },
     });
     let stdout = "";
@@ -201,6 +203,22 @@ describe("git push", () => {
     const clone = join(WORK, "clone");
     await ok(["clone", "-q", remote(viewer.username, viewerToken, team, app), clone]);
     assert.equal(readFileSync(join(clone, "server.js"), "utf8"), readFileSync(join(repo, "server.js"), "utf8"));
+    // A fetch with many local commits to offer sends a gzip'd request body.
+    for (let i = 0; i < 40; i++) {
+      writeFileSync(join(clone, "n.txt"), `${i}\n`);
+      await ok(["add", "n.txt"], { cwd: clone });
+      await commitAll(clone, `local ${i}`);
+    }
+    await ok(["checkout", "-q", "-b", "gz"], { cwd: repo });
+    writeFileSync(join(repo, "gz.txt"), "new on the server\n");
+    await ok(["add", "gz.txt"], { cwd: repo });
+    await commitAll(repo, "gz");
+    await ok(["push", "-q", "berth", "gz"], { cwd: repo });
+    await ok(["checkout", "-q", "main"], { cwd: repo });
+    const fetched = await git(["fetch", "origin"], { cwd: clone, env: { GIT_TRACE_CURL: "1", GIT_TRACE_CURL_NO_DATA: "1" } });
+    assert.equal(fetched.code, 0, fetched.stderr.slice(-2000));
+    assert.ok(fetched.stderr.includes("Send header: Content-Encoding: gzip"), "the fetch sent a gzip'd body");
+    assert.match((await ok(["branch", "-r"], { cwd: clone })).stdout, /origin\/gz/);
 
     const denied = await git(["push", remote(viewer.username, viewerToken, team, app), "HEAD:main"], { cwd: clone });
     assert.notEqual(denied.code, 0);
@@ -225,6 +243,19 @@ describe("git push", () => {
 
     const created = await git(["push", remote(viewer.username, viewerToken, team, `n${rand()}`), "HEAD:main"], { cwd: clone });
     assert.notEqual(created.code, 0, "a viewer cannot create an app by pushing");
+  });
+
+  it("takes a 50 MB push of incompressible data (a chunked body through Caddy) and deploys it", async (t) => {
+    const size = 50 * 1024 * 1024;
+    writeFileSync(join(repo, "blob.bin"), randomBytes(size));
+    await ok(["add", "blob.bin"], { cwd: repo });
+    await commitAll(repo, "50 MB of random data");
+    const started = Date.now();
+    const r = await git(["push", "berth", "main"], { cwd: repo, timeoutMs: 300_000 });
+    t.diagnostic(`50 MB push to live: ${Date.now() - started} ms`);
+    assert.equal(r.code, 0, r.stderr.slice(-3000));
+    assert.match(r.stderr, /remote: Deployed v\d+ to /);
+    assert.equal((await ok(["ls-remote", url, "refs/heads/main"])).stdout.slice(0, 40), await head(repo));
   });
 
   it("asks for credentials with a Basic challenge", async () => {
