@@ -85,30 +85,19 @@ function runBackend(deps: GitHttpDeps, req: IncomingMessage, res: ServerResponse
     const child = spawn("git", ["http-backend"], { env: gitEnv(deps.gitBase, env), stdio: ["pipe", "pipe", "pipe"] });
     let head = Buffer.alloc(0);
     let started = false;
+    let requestDone = false;
     let stderr = "";
     const fail = (message: string) => {
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
       res.end(`${message}\n`);
     };
-    req.pipe(child.stdin);
-    child.stdin.on("error", () => {});
-    child.stderr.on("data", (c: Buffer) => {
-      if (stderr.length < 4096) stderr += c.toString("utf8");
-    });
-    child.stdout.on("data", (chunk: Buffer) => {
-      if (started) {
-        if (!res.write(chunk)) {
-          child.stdout.pause();
-          res.once("drain", () => child.stdout.resume());
-        }
-        return;
-      }
-      head = Buffer.concat([head, chunk]);
+    // The answer starts only once the whole request body is in: Caddy (Go's HTTP/1 server) throws
+    // away the unread rest of a request as soon as its response begins, which cut large pushes.
+    // git's own output before that point is a few bytes (receive-pack reads the pack first).
+    const start = () => {
+      if (started) return;
       const end = headerEnd(head);
-      if (end === null) {
-        if (head.length > 64 * 1024) child.kill();
-        return;
-      }
+      if (end === null) return;
       started = true;
       let status = 200;
       const headers: Record<string, string> = {};
@@ -124,6 +113,27 @@ function runBackend(deps: GitHttpDeps, req: IncomingMessage, res: ServerResponse
       res.flushHeaders();
       const body = head.subarray(end.at + end.length);
       if (body.length > 0) res.write(body);
+    };
+    req.on("end", () => {
+      requestDone = true;
+      start();
+    });
+    req.pipe(child.stdin);
+    child.stdin.on("error", () => {});
+    child.stderr.on("data", (c: Buffer) => {
+      if (stderr.length < 4096) stderr += c.toString("utf8");
+    });
+    child.stdout.on("data", (chunk: Buffer) => {
+      if (started) {
+        if (!res.write(chunk)) {
+          child.stdout.pause();
+          res.once("drain", () => child.stdout.resume());
+        }
+        return;
+      }
+      head = Buffer.concat([head, chunk]);
+      if (headerEnd(head) === null && head.length > 64 * 1024) child.kill();
+      else if (requestDone || head.length > 4 * 1024 * 1024) start();
     });
     // A client that goes away takes its backend with it (a running hook's deploy goes on).
     res.on("close", () => {
@@ -136,6 +146,7 @@ function runBackend(deps: GitHttpDeps, req: IncomingMessage, res: ServerResponse
     });
     child.on("close", (code) => {
       if (code !== 0) deps.log.warn({ code, stderr: stderr.slice(0, 2000) }, "git http-backend failed");
+      start();
       if (!started) fail(`git http-backend failed: ${stderr.trim().slice(0, 500)}`);
       else res.end();
       resolve();
