@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -156,6 +156,21 @@ describe("git push", () => {
     await ok(["reset", "-q", "--hard", good], { cwd: repo });
   });
 
+  it("rejects a push whose release fails its health check, with the reason, and keeps the old release serving", async () => {
+    const good = await head(repo);
+    const server = join(repo, "server.js");
+    writeFileSync(server, readFileSync(server, "utf8").replace('if (pathname === "/") return send(res, 200,', 'if (pathname === "/") return send(res, 500,'));
+    await commitAll(repo, "answers 500");
+    const r = await git(["push", "berth", "main"], { cwd: repo });
+    assert.notEqual(r.code, 0, "the push is rejected");
+    assert.match(r.stderr, /remote: Deploy failed: .*health check failed.*500/);
+    assert.match(r.stderr, /remote: Push rejected; the previous release keeps serving/);
+    const res = await proxyGet(host);
+    assert.equal(res.status, 200);
+    assert.equal(JSON.parse(res.body).version, "2");
+    await ok(["reset", "-q", "--hard", good], { cwd: repo });
+  });
+
   it("stores a push to another branch without deploying it", async () => {
     const before = await call("listDeployments", { cookie: dev.cookie, params: { team, app } });
     await ok(["checkout", "-q", "-b", "feature"], { cwd: repo });
@@ -262,5 +277,17 @@ describe("git push", () => {
     const res = await fetch(`${stack.proxyUrl}/git/${team}/${app}.git/info/refs?service=git-upload-pack`);
     assert.equal(res.status, 401);
     assert.equal(res.headers.get("www-authenticate"), 'Basic realm="Berth"');
+  });
+
+  it("deletes the app's repository with the app", async () => {
+    const teamId = (await call("getTeam", { cookie: dev.cookie, params: { team } })).body.id;
+    const appId = (await call("getApp", { cookie: dev.cookie, params: { team, app } })).body.id;
+    const dir = join(process.env.BERTH_HOME ?? join(import.meta.dirname, "../../.berth"), "git", teamId, `${appId}.git`);
+    assert.ok(existsSync(join(dir, "HEAD")), `${dir} exists while the app does`);
+    assert.equal((await call("deleteApp", { cookie: dev.cookie, params: { team, app } })).status, 204);
+    assert.ok(!existsSync(dir), "the repository is gone");
+    const r = await git(["ls-remote", url]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /not found/);
   });
 });

@@ -20,6 +20,8 @@ export type AppSettings = {
   registryService: string;
   encryptionKey: string;
   buildDir: string;
+  /** Apps' bare repositories (`<teamId>/<appId>.git`). */
+  gitDir: string;
   hostStaleMs: number;
 };
 
@@ -65,6 +67,7 @@ export function appDeps(): AppDeps {
       registryService: e.BERTH_REGISTRY_SERVICE,
       encryptionKey: e.BERTH_ENCRYPTION_KEY,
       buildDir: e.buildDir,
+      gitDir: e.gitDir,
       hostStaleMs: e.BERTH_HOST_STALE_MS,
     },
   };

@@ -1,9 +1,10 @@
-// Deleting an app: its rows go at once (cascade); its containers and routes are removed by an
-// app.teardown job, which gets what to remove in its payload.
-
+// Deleting an app: its rows go at once (cascade), and its git repository; its containers and
+// routes are removed by an app.teardown job, which gets what to remove in its payload.
+import { rm } from "node:fs/promises";
 import { recordAudit } from "../audit/record-audit.ts";
 import type { TeamContext } from "../auth/authorize.ts";
 import type { Caller } from "../auth/caller.ts";
+import { repoPath } from "../git/repo-path.ts";
 import type { AppDeps } from "./app-deps.ts";
 import { findApp } from "./find-app.ts";
 import { cancelRunning, enqueueTeardown, teardownPayload } from "./teardown.ts";
@@ -15,6 +16,7 @@ export async function deleteApp(deps: AppDeps, caller: Caller, team: TeamContext
   await cancelRunning(db, deps.redis, app.id);
   await db.app.delete({ where: { id: app.id } });
   await enqueueTeardown(deps.enqueue, payload);
+  await rm(repoPath(deps.settings.gitDir, team.id, app.id), { recursive: true, force: true });
   await recordAudit(db, {
     action: "app.deleted",
     actorId: caller.user.id,

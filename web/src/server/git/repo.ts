@@ -1,22 +1,16 @@
-// One bare repository per app: `<gitDir>/<teamId>/<appId>.git`. Ids, never names, make the path,
-// so a rename or a crafted name cannot reach another app's repository. Created on first use with
-// Berth's pre-receive hook (refreshed on every use, so a new Berth version updates old repos).
+// One bare repository per app (repo-path.ts), created on first use with Berth's pre-receive hook
+// (refreshed on every use, so a new Berth version updates old repositories). Loaded only by
+// web/server.ts, never by Next's bundles: it reads the hook's source from beside this file.
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { AppError } from "@berth/core";
+import { repoPath } from "./repo-path.ts";
 
 const run = promisify(execFile);
-const ID = /^[0-9a-f-]{36}$/;
 const HOOK_SOURCE = readFileSync(new URL("./pre-receive.cjs", import.meta.url), "utf8");
 const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
-
-export const repoPath = (gitDir: string, teamId: string, appId: string) => {
-  if (!ID.test(teamId) || !ID.test(appId)) throw new AppError("INTERNAL", "unexpected team or app id");
-  return join(gitDir, teamId, `${appId}.git`);
-};
 
 /** PATH and HOME from web's config: git, http-backend and the hook never see web's secrets. */
 export type GitBaseEnv = { PATH: string; HOME?: string | undefined };
