@@ -38,7 +38,9 @@ export type PushHookDeps = AppDeps & { gitBase: GitBaseEnv };
 
 export async function receivePushHook(deps: PushHookDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const secret = req.headers["x-berth-push-secret"];
-  const raw = typeof secret === "string" && /^[0-9a-f]{64}$/.test(secret) ? await deps.redis.getdel(pushSessionKey(secret)) : null;
+  // The hook calls web directly; anything that came through Caddy (which adds X-Forwarded-For) is not it.
+  const direct = req.headers["x-forwarded-for"] === undefined;
+  const raw = direct && typeof secret === "string" && /^[0-9a-f]{64}$/.test(secret) ? await deps.redis.getdel(pushSessionKey(secret)) : null;
   if (req.method !== "POST" || !raw) {
     res.writeHead(403, { "content-type": "text/plain; charset=utf-8" }).end("unknown or already used push secret\n");
     return;

@@ -11,14 +11,20 @@ import { serveGit } from "./serve-git.ts";
 export function gitHttpHandler(e: Env): (req: IncomingMessage, res: ServerResponse) => boolean {
   const pushUrl = `http://127.0.0.1:${e.BERTH_WEB_PORT}${PUSH_HOOK_PATH}`;
   const gitBase = { PATH: e.PATH, HOME: e.HOME };
+  // Nothing may escape as an unhandled rejection: it would stop the whole web process.
+  const guard = (res: ServerResponse) => (err: unknown) => {
+    ctx().log.error({ err }, "git request failed");
+    if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+    res.end("internal error\n");
+  };
   return (req, res) => {
     const path = req.url ?? "";
     if (path.startsWith("/git/")) {
-      void serveGit({ ...appDeps(), auth: ctx().auth, gitDir: e.gitDir, pushUrl, gitBase }, req, res);
+      serveGit({ ...appDeps(), auth: ctx().auth, gitDir: e.gitDir, pushUrl, gitBase }, req, res).catch(guard(res));
       return true;
     }
     if (path === PUSH_HOOK_PATH) {
-      void receivePushHook({ ...appDeps(), gitBase }, req, res);
+      receivePushHook({ ...appDeps(), gitBase }, req, res).catch(guard(res));
       return true;
     }
     return false;
