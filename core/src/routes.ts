@@ -11,7 +11,7 @@ export const ROUTES_CHANNEL = "berth:routes:changed";
 /** How long Caddy caches a hostname's upstreams (its SRV `refresh`, see infra/services/caddy.sh). */
 export const ROUTE_REFRESH_MS = 100;
 /** After a route change, every request that starts this much later uses the new upstreams. */
-export const ROUTE_SETTLE_MS = ROUTE_REFRESH_MS + 200;
+export const ROUTE_SETTLE_MS = ROUTE_REFRESH_MS + 50;
 /** The DNS zone under which the router answers A records for upstream addresses. */
 export const IP_ZONE = "ip.berth";
 

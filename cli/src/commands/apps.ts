@@ -86,7 +86,7 @@ export const create = defineCommand({
       if (!Number.isFinite(cpus) || cpus <= 0) throw new UsageError(`--cpus must be a positive number, not "${flags.cpus}"`);
       config.cpus = cpus;
     }
-    if (flags["health-path"] !== undefined) config.healthCheck = { type: "http", path: flags["health-path"], timeoutS: 3, attempts: 30, intervalMs: 500 };
+    if (flags["health-path"] !== undefined) config.healthCheck = { type: "http", path: flags["health-path"], timeoutS: 3, attempts: 150, intervalMs: 200 };
     const body: Body<"createApp"> = { name: args.app, config, deploy: flags.deploy, ...(flags.image ? { image: flags.image } : {}) };
     const { data, raw } = await (await ctx.api()).call("createApp", { params: { team: args.team }, body });
     if (ctx.out.json) return ctx.out.printJson(raw);

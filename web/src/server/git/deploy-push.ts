@@ -32,7 +32,7 @@ const hookBody = z.object({
 });
 /** A push never waits longer than this for its deploy (the deploy's own limit is shorter). */
 const FOLLOW_MAX_MS = 60 * 60 * 1000;
-const POLL_MS = 250;
+const POLL_MS = 100;
 
 export type PushHookDeps = AppDeps & { gitBase: GitBaseEnv };
 
