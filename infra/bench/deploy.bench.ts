@@ -82,7 +82,8 @@ async function berthDeploy(cookie: string, team: string, app: string, version: s
   }
 }
 
-async function rawDeploy(tag: string, version: string, containers: string[]): Promise<number> {
+/** Raw `docker build` + `docker run` of the same context until the version answers; shared with the git push bench. */
+export async function rawDeploy(tag: string, version: string, containers: string[]): Promise<number> {
   const { dir } = contextWith(version);
   try {
     const t0 = performance.now();

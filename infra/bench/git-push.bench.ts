@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { signInAdmin, webUrl } from "./admin.ts";
+import { rawDeploy } from "./deploy.bench.ts";
 import { summary } from "./stats.ts";
 
 const run = promisify(execFile);
@@ -76,6 +77,10 @@ export async function benchGitPush(): Promise<void> {
 
     const pushed: number[] = [];
     const answered: number[] = [];
+    const raw: number[] = [];
+    const rawTag = `berth-bench-raw:${team}`;
+    const rawContainers: string[] = [];
+    await rawDeploy(rawTag, "warm", rawContainers);
     for (let i = 2; i < 2 + ROUNDS; i++) {
       const server = join(dir, "server.js");
       writeFileSync(server, readFileSync(server, "utf8").replace(/APP_VERSION \?\? "[^"]*"/, `APP_VERSION ?? "${i}"`));
@@ -86,12 +91,19 @@ export async function benchGitPush(): Promise<void> {
       const body = await get(host);
       if (body === null || JSON.parse(body).version !== String(i)) throw new Error(`v${i} does not answer right after the push`);
       answered.push(performance.now() - t0);
+      // The same one-line change, raw, in the same run.
+      raw.push(await rawDeploy(rawTag, `raw${i}`, rawContainers));
     }
+    if (rawContainers.length > 0) await run("docker", ["rm", "-f", ...rawContainers]).catch(() => undefined);
+    await run("docker", ["rmi", "-f", rawTag]).catch(() => undefined);
+    const r = summary(raw);
     const p = summary(pushed);
     const a = summary(answered);
     const s = (n: number) => `${(n / 1000).toFixed(2)} s`;
     console.log(`  git push of a one-line change, ${ROUNDS} rounds: until git exits (live) p50 ${s(p.p50)}, min ${s(p.min)}, max ${s(p.max)}`);
     console.log(`    until the new version answers through the proxy: p50 ${s(a.p50)}, max ${s(a.max)}`);
+    console.log(`    raw docker build + docker run of the same change: p50 ${s(r.p50)}, min ${s(r.min)}, max ${s(r.max)}`);
+    console.log(`    ratio p50 (answering): ${(a.p50 / r.p50).toFixed(2)}× (goal ≤ 2.5×)`);
 
     writeFileSync(join(dir, "blob.bin"), randomBytes(50 * 1024 * 1024));
     await git("add", "blob.bin");
