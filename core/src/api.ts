@@ -2,7 +2,7 @@
 // web validates requests with these and builds its OpenAPI document from them; the CLI and
 // tests call the API through the same definitions. A route that is not here does not exist.
 import { z } from "zod";
-import { appConfig, appConfigPatch, appName, DEPLOYMENT_KINDS, DEPLOYMENT_STATES, envKey, imageRef } from "./apps.ts";
+import { appConfig, appConfigPatch, appName, appRepositoryInput, DEPLOYMENT_KINDS, DEPLOYMENT_STATES, envKey, gitRef, imageRef } from "./apps.ts";
 import { type Permission, ROLES, SCOPES, type Scope } from "./permissions.ts";
 
 // ------------------------------------------------------------------ shared shapes
@@ -144,6 +144,8 @@ export const appView = z.object({
   sourceType: z.enum(["image", "git"]),
   imageRef: z.string().nullable(),
   deployBranch: z.string(),
+  /** A repository Berth fetches to build (credentials in the URL are shown as `***`); `webhook`: a push webhook secret is set. */
+  repository: z.object({ url: z.string(), branch: z.string(), webhook: z.boolean() }).nullable(),
   /** The default address, `http://<app>-<team>.<domain>[:port]`. */
   url: z.string(),
   domains: z.array(z.string()),
@@ -542,6 +544,8 @@ export const ROUTES = {
       image: imageRef.optional(),
       config: appConfigPatch.optional(),
       env: envInput.optional(),
+      /** Builds come from this repository (`deployRepository`, the push webhook). */
+      repository: appRepositoryInput.optional(),
       deploy: z.boolean().default(false),
     }),
     response: z.object({ app: appView, deployment: deploymentView.nullable() }),
@@ -560,7 +564,7 @@ export const ROUTES = {
     summary: "Change an app's image or config; a live app gets a new release at once",
     access: { kind: "team", permission: "apps.write" },
     status: 200,
-    body: strict({ image: imageRef.optional(), config: appConfigPatch.optional() }),
+    body: strict({ image: imageRef.optional(), config: appConfigPatch.optional(), repository: appRepositoryInput.nullable().optional() }),
     response: z.object({ app: appView, deployment: deploymentView.nullable() }),
   }),
   deleteApp: route({
@@ -617,6 +621,30 @@ export const ROUTES = {
     access: { kind: "team", permission: "apps.deploy" },
     status: 201,
     response: deploymentView,
+  }),
+  deployRepository: route({
+    method: "POST",
+    path: "/api/v1/teams/{team}/apps/{app}/deployments/repository",
+    summary: "Fetch the app's repository at a branch, tag or commit (default: its branch), build it and deploy it",
+    access: { kind: "team", permission: "apps.deploy" },
+    status: 201,
+    body: strict({ ref: gitRef.optional() }),
+    response: deploymentView,
+  }),
+  rotateWebhookSecret: route({
+    method: "POST",
+    path: "/api/v1/teams/{team}/apps/{app}/webhook-secret",
+    summary: "A new secret for the app's push webhook (shown once; the old one stops working)",
+    access: { kind: "team", permission: "apps.write" },
+    status: 200,
+    response: z.object({ url: z.string(), secret: z.string() }),
+  }),
+  repoWebhook: route({
+    method: "POST",
+    path: "/api/v1/hooks/apps/{appId}",
+    summary: "GitHub-compatible push webhook (X-Hub-Signature-256 is the authentication): a push to the repository's branch deploys it",
+    access: { kind: "public" },
+    status: 202,
   }),
   listDeployments: route({
     method: "GET",

@@ -27,15 +27,53 @@ export const imageRef = z
     "not an image reference (like acme/web:1 or 127.0.0.1:5000/acme/web:1)",
   );
 
+/**
+ * A git ref name a user may give (branch, tag or commit): the rules of `git check-ref-format`
+ * that matter here, and never an option (`-…`) for the git command it ends up in.
+ */
+export const gitRef = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9._/-]+$/, "letters, digits and . _ / - only")
+  .refine((r) => !r.startsWith("-") && !r.startsWith("/") && !r.endsWith("/") && !r.endsWith(".") && !r.endsWith(".lock"), "not a valid git ref")
+  .refine((r) => !r.includes("..") && !r.includes("//") && !r.split("/").some((part) => part.startsWith(".")), "not a valid git ref");
+
+const REPO_URL_SCHEMES = ["http:", "https:", "git:"];
+/**
+ * A repository the worker fetches from: http(s) or git URLs only. `file:`, ssh, `ext::` and local
+ * paths would let a user read the worker's disk or run commands; `-…` would be read as an option.
+ */
+export const repositoryUrl = z
+  .string()
+  .min(1)
+  .max(1000)
+  .refine((u) => ![...u].some((c) => c.charCodeAt(0) <= 0x20 || c.charCodeAt(0) === 0x7f), "no whitespace or control characters")
+  .refine((u) => !u.startsWith("-"), "may not start with -")
+  .refine((u) => {
+    try {
+      const url = new URL(u);
+      return REPO_URL_SCHEMES.includes(url.protocol) && url.hostname !== "" && !u.includes("::");
+    } catch {
+      return false;
+    }
+  }, "an http://, https:// or git:// URL");
+
+/** A URL, or text holding URLs (git's messages), as it may be shown or logged: credentials (`user:token@`) become `***@`. */
+export const redactUrl = (text: string) => text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, "$1***@");
+
+export const appRepositoryInput = z.object({ url: repositoryUrl, branch: gitRef.optional() }).strict();
+
 export const healthCheck = z
   .object({
     type: z.enum(["http", "tcp"]).default("http"),
     /** HTTP only: any status below 400 passes. */
     path: z.string().startsWith("/").max(512).default("/"),
     timeoutS: z.number().int().min(1).max(60).default(3),
-    /** Tries, one every `intervalMs`, before the release is declared unhealthy. */
-    attempts: z.number().int().min(1).max(300).default(30),
-    intervalMs: z.number().int().min(100).max(30_000).default(500),
+    /** Tries, one every `intervalMs`, before the release is declared unhealthy (default: 30 s to start). */
+    attempts: z.number().int().min(1).max(600).default(150),
+    /** Short by default: the new release serves as soon as it answers. */
+    intervalMs: z.number().int().min(100).max(30_000).default(200),
   })
   .strict();
 export type HealthCheck = z.infer<typeof healthCheck>;

@@ -200,6 +200,25 @@ const MATRIX: Record<RouteName, Case> = {
     expect: byRole(201, 201, 201, 403),
     prepare: async () => ({ params: { app }, rawBody: "not really a tar", headers: { "content-type": "application/x-tar" } }),
   },
+  // A repository nothing listens at: what matters here is who may queue the build.
+  deployRepository: {
+    expect: byRole(201, 201, 201, 403),
+    prepare: async () => {
+      const name = await seedApp();
+      await call("updateApp", { cookie: users.owner.cookie, params: { team, app: name }, body: { repository: { url: "http://127.0.0.1:9/x.git" } } });
+      return { params: { app: name }, body: {} };
+    },
+  },
+  rotateWebhookSecret: { expect: byRole(200, 200, 200, 403), prepare: async () => ({ params: { app } }) },
+  // Public: no session needed; the signature is the authentication, and a bad one is refused for everyone.
+  repoWebhook: {
+    expect: { owner: 401, admin: 401, developer: 401, viewer: 401, outsider: 401, anonymous: 401 },
+    prepare: async () => ({
+      params: { appId: appIds.get(app) ?? "" },
+      rawBody: JSON.stringify({ ref: "refs/heads/main", after: "a".repeat(40) }),
+      headers: { "content-type": "application/json", "x-github-event": "push", "x-hub-signature-256": `sha256=${"0".repeat(64)}` },
+    }),
+  },
   listDeployments: { expect: byRole(200, 200, 200, 200), prepare: async () => ({ params: { app } }) },
   getDeployment: { expect: byRole(200, 200, 200, 200), prepare: async () => ({ params: { app, id: await seedDeployment("failed") } }) },
   getDeploymentLog: { expect: byRole(200, 200, 200, 200), prepare: async () => ({ params: { app, id: await seedDeployment("failed") } }) },

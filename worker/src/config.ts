@@ -26,6 +26,8 @@ const schema = z.object({
   DOCKER_SOCKET: z.string().default("/var/run/docker.sock"),
   /** Uploaded build contexts (web writes `<buildId>.tar`, the build deletes it). */
   BERTH_BUILD_DIR: z.string().default("./.berth/builds"),
+  /** Where git is found when a build fetches a repository (git gets no other variable of the worker's). */
+  PATH: z.string().default("/usr/local/bin:/usr/bin:/bin"),
   /** Builds at once on this worker's engine. */
   BERTH_BUILD_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   BERTH_BUILD_TIMEOUT_S: z.coerce.number().int().min(10).max(7_200).default(900),

@@ -5,7 +5,7 @@ import { rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { JobPayload } from "@berth/core";
-import { appRepository, deployCancelKey } from "@berth/core/apps";
+import { appRepository, deployCancelKey, redactUrl } from "@berth/core/apps";
 import { LAST_WRITE_GRANT_KEY, READONLY_KEY } from "@berth/core/registry/grant";
 import { internalRegistryToken } from "@berth/core/registry/registry-client";
 import type { Redis } from "ioredis";
@@ -16,10 +16,11 @@ import type { JobContext } from "../jobs/context.ts";
 import { BuildFailure, MAX_ERROR_CHARS } from "./build-errors.ts";
 import { buildImage } from "./build-image.ts";
 import { checkBaseImages } from "./check-base-images.ts";
+import { fetchRepository, parseRepoSource } from "./fetch-repository.ts";
 import type { RegistryAuth } from "./push-image.ts";
 
 export type BuildDeps = Pick<JobContext, "db" | "redis" | "docker" | "tokenKeys" | "log" | "attempt"> & {
-  config: Pick<Config, "BERTH_BUILD_DIR" | "BERTH_BUILD_TIMEOUT_S" | "BERTH_REGISTRY_PORT" | "BERTH_REGISTRY_SERVICE">;
+  config: Pick<Config, "BERTH_BUILD_DIR" | "BERTH_BUILD_TIMEOUT_S" | "PATH" | "BERTH_REGISTRY_PORT" | "BERTH_REGISTRY_SERVICE">;
 };
 
 export async function buildRun(payload: JobPayload<"buildRun">, ctx: BuildDeps): Promise<void> {
@@ -45,11 +46,27 @@ export async function buildRun(payload: JobPayload<"buildRun">, ctx: BuildDeps):
   const started = Date.now();
   let keepContext = false;
   try {
+    const fromRepo = parseRepoSource(row.source ?? "");
+    if (fromRepo) {
+      // The row holds the URL without credentials; the app's own URL (same but for them) is what is fetched.
+      const own = row.app.repoUrl;
+      const url = own !== null && redactUrl(own) === fromRepo.url ? own : fromRepo.url;
+      await log.write(`Fetching ${fromRepo.ref} from ${redactUrl(url)}`);
+      const { sha } = await fetchRepository({
+        url,
+        ref: fromRepo.ref,
+        dest: contextPath,
+        workDir: resolve(ctx.config.BERTH_BUILD_DIR),
+        path: ctx.config.PATH,
+        signal: watch.signal,
+      });
+      await log.write(`Fetched ${redactUrl(url)} ${fromRepo.ref} at ${sha}`);
+    }
     const size = await stat(contextPath)
       .then((s) => s.size)
       .catch(() => null);
     if (size === null) throw new BuildFailure("the build context is missing: it was never uploaded, or already removed");
-    await log.write(`Building ${team}/${app} from an uploaded context (${formatSize(size)})`);
+    await log.write(`Building ${team}/${app} from ${fromRepo ? "the fetched commit" : "an uploaded context"} (${formatSize(size)})`);
     // With `pull: false` the engine uses whatever image it has: only those the team may pull are allowed.
     await checkBaseImages({ db: ctx.db, docker: ctx.docker, contextPath, team, registryPort: ctx.config.BERTH_REGISTRY_PORT, signal: watch.signal });
     if (await ctx.redis.exists(deployCancelKey(payload.deploymentId))) throw new BuildFailure("cancelled by a user", "cancelled");

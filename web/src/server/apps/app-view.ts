@@ -6,6 +6,7 @@ import type { z } from "zod";
 import { deploymentView, withRelease } from "../deployments/deployment-view.ts";
 import { liveReleases } from "../releases/live-release.ts";
 import { releaseView } from "../releases/release-view.ts";
+import { repositoryView } from "../repository/repository-fields.ts";
 import { appUrl, defaultHostname } from "./app-address.ts";
 import type { AppSettings } from "./app-deps.ts";
 import { storedConfig } from "./find-app.ts";
@@ -38,6 +39,7 @@ export async function appViews(db: Db, settings: Pick<AppSettings, "domain" | "p
       sourceType: a.sourceType === "git" ? "git" : "image",
       imageRef: a.imageRef,
       deployBranch: a.deployBranch,
+      repository: repositoryView(a),
       url: appUrl(defaultHostname(a.name, teamSlug, settings.domain), settings.proxyPort),
       domains: domains.filter((d) => d.appId === a.id).map((d) => d.hostname),
       config: storedConfig(a.config),

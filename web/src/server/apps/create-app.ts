@@ -7,6 +7,7 @@ import type { Caller } from "../auth/caller.ts";
 import { oneDeploymentView } from "../deployments/deployment-view.ts";
 import { resolveImage } from "../deployments/image-target.ts";
 import { launch } from "../deployments/launch.ts";
+import { type RepositoryInput, repositoryAudit, repositoryData } from "../repository/repository-fields.ts";
 import { claimDefaultHostname } from "./app-address.ts";
 import type { AppDeps } from "./app-deps.ts";
 import { oneAppView } from "./app-view.ts";
@@ -14,7 +15,7 @@ import { assertMayMount } from "./binds-guard.ts";
 import { mergeConfig } from "./merge-config.ts";
 import { type EnvInput, sealEnv } from "./seal-env.ts";
 
-export type CreateAppInput = { name: string; image?: string; config?: AppConfigPatch; env?: EnvInput; deploy: boolean };
+export type CreateAppInput = { name: string; image?: string; config?: AppConfigPatch; env?: EnvInput; repository?: RepositoryInput; deploy: boolean };
 
 export async function createApp(deps: AppDeps, caller: Caller, team: TeamContext, input: CreateAppInput) {
   const { db, settings } = deps;
@@ -34,6 +35,7 @@ export async function createApp(deps: AppDeps, caller: Caller, team: TeamContext
           name: input.name,
           sourceType: image ? "image" : "git",
           imageRef: image?.ref ?? null,
+          ...(input.repository ? repositoryData(input.repository, "main") : {}),
           config: config as never,
           envVars: { create: sealEnv(settings.encryptionKey, input.env) },
         },
@@ -51,6 +53,15 @@ export async function createApp(deps: AppDeps, caller: Caller, team: TeamContext
     ipAddress: caller.ip,
     data: { image: app.imageRef, envKeys: Object.keys(input.env ?? {}) },
   });
+  if (input.repository)
+    await recordAudit(db, {
+      action: "app.repository_set",
+      actorId: caller.user.id,
+      teamId: team.id,
+      target: app.name,
+      ipAddress: caller.ip,
+      data: { repository: repositoryAudit(input.repository, app.deployBranch) },
+    });
 
   let deployment = null;
   if (input.deploy && app.imageRef) {

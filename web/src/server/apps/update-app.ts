@@ -6,6 +6,7 @@ import type { TeamContext } from "../auth/authorize.ts";
 import type { Caller } from "../auth/caller.ts";
 import { oneDeploymentView } from "../deployments/deployment-view.ts";
 import { resolveImage } from "../deployments/image-target.ts";
+import { type RepositoryInput, repositoryAudit, repositoryData } from "../repository/repository-fields.ts";
 import type { AppDeps } from "./app-deps.ts";
 import { oneAppView } from "./app-view.ts";
 import { assertMayChangeCode, assertMayMount } from "./binds-guard.ts";
@@ -13,7 +14,13 @@ import { findApp, storedConfig } from "./find-app.ts";
 import { mergeConfig } from "./merge-config.ts";
 import { redeployAfterChange } from "./redeploy-after-change.ts";
 
-export async function updateApp(deps: AppDeps, caller: Caller, team: TeamContext, name: string, input: { image?: string; config?: AppConfigPatch }) {
+export async function updateApp(
+  deps: AppDeps,
+  caller: Caller,
+  team: TeamContext,
+  name: string,
+  input: { image?: string; config?: AppConfigPatch; repository?: RepositoryInput | null },
+) {
   const { db, settings } = deps;
   const app = await findApp(db, team.id, name);
   assertMayMount(caller, input.config?.binds);
@@ -23,8 +30,23 @@ export async function updateApp(deps: AppDeps, caller: Caller, team: TeamContext
   const imageChanged = image !== app.imageRef;
   const configChanged = JSON.stringify(config) !== JSON.stringify(before);
   if (imageChanged || JSON.stringify(config.cmd) !== JSON.stringify(before.cmd)) assertMayChangeCode(caller, before);
+  const repoChanged = input.repository !== undefined;
+  if (repoChanged) {
+    // A repository is where the app's next code comes from.
+    assertMayChangeCode(caller, before);
+    await db.app.update({ where: { id: app.id }, data: repositoryData(input.repository ?? null, app.deployBranch) });
+    await recordAudit(db, {
+      action: "app.repository_set",
+      actorId: caller.user.id,
+      teamId: team.id,
+      target: app.name,
+      ipAddress: caller.ip,
+      data: { repository: repositoryAudit(input.repository ?? null, app.deployBranch) },
+    });
+  }
 
-  if (!imageChanged && !configChanged) return { app: await oneAppView(db, settings, team.slug, app), deployment: null };
+  if (!imageChanged && !configChanged)
+    return { app: await oneAppView(db, settings, team.slug, repoChanged ? await findApp(db, team.id, name) : app), deployment: null };
   const saved = await db.app.update({
     where: { id: app.id },
     data: { config: config as never, ...(imageChanged ? { imageRef: image, sourceType: "image" } : {}) },

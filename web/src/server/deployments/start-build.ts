@@ -1,6 +1,7 @@
-// A build context already on disk at `<buildDir>/<buildId>.tar` becomes a Build row and a `build`
-// deployment, audited. The upload route and `git push` both end here; the file is removed when
-// the deployment cannot be created, so no context is left without a build.
+// A build becomes a Build row and a `build` deployment, audited. Its context is either already on
+// disk at `<buildDir>/<buildId>.tar` (the upload route, `git push`; the file is removed when the
+// deployment cannot be created, so no context is left without a build) or a repository the worker
+// fetches first (`source` = `repo:<url without credentials>#<ref>`: deployRepository, the webhook).
 import { rm } from "node:fs/promises";
 import type { AppDeps } from "../apps/app-deps.ts";
 import { recordAudit } from "../audit/record-audit.ts";
@@ -9,12 +10,19 @@ import { launch } from "./launch.ts";
 export type StartBuildInput = {
   app: { id: string; name: string; teamId: string };
   buildId: string;
-  path: string;
-  /** "upload", or the commit a push built from. */
+  /** The context written by web; absent when the worker fetches a repository. */
+  path?: string;
+  /** "upload", the commit a push built from, or `repo:<url>#<ref>`. */
   source: string;
-  bytes: number;
-  actor: { userId: string; ip: string };
+  bytes?: number;
+  /** `userId` null: started by a webhook. */
+  actor: { userId: string | null; ip: string | null };
+  /** More for the audit event (e.g. a webhook's delivery id). */
+  audit?: Record<string, unknown>;
 };
+
+/** A build row's source for a repository: never with the URL's credentials. */
+export const repoSource = (redactedUrl: string, ref: string) => `repo:${redactedUrl}#${ref}`;
 
 export async function startBuild(deps: Pick<AppDeps, "db" | "enqueue">, input: StartBuildInput) {
   const { db } = deps;
@@ -24,7 +32,7 @@ export async function startBuild(deps: Pick<AppDeps, "db" | "enqueue">, input: S
     await db.build.create({ data: { id: buildId, appId: app.id, status: "queued", source: input.source } });
     d = await launch(deps, { appId: app.id, kind: "build", buildId, createdBy: actor.userId });
   } catch (err) {
-    await rm(input.path, { force: true });
+    if (input.path) await rm(input.path, { force: true });
     throw err;
   }
   await recordAudit(db, {
@@ -33,7 +41,7 @@ export async function startBuild(deps: Pick<AppDeps, "db" | "enqueue">, input: S
     teamId: app.teamId,
     target: app.name,
     ipAddress: actor.ip,
-    data: { deploymentId: d.id, kind: "build", buildId, bytes: input.bytes, source: input.source },
+    data: { deploymentId: d.id, kind: "build", buildId, ...(input.bytes !== undefined ? { bytes: input.bytes } : {}), source: input.source, ...input.audit },
   });
   return d;
 }

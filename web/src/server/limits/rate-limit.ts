@@ -30,4 +30,6 @@ export const LIMITS = {
   badTokenPerIp: (ip: string): Limit => ({ key: `token:bad:${ip}`, max: 60, windowSeconds: 60 }),
   /** Registry/git Basic logins that failed, per address (dockerd asks from its host's address). */
   badLoginPerIp: (ip: string): Limit => ({ key: `login:bad:${ip}`, max: 60, windowSeconds: 60 }),
+  /** App push webhooks whose signature (or app) was wrong, per address. */
+  badWebhookPerIp: (ip: string): Limit => ({ key: `webhook:bad:${ip}`, max: 60, windowSeconds: 60 }),
 };

@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "app" ADD COLUMN     "repoBranch" TEXT,
+ADD COLUMN     "repoUrl" TEXT,
+ADD COLUMN     "webhookSecret" TEXT;
