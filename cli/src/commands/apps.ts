@@ -1,9 +1,9 @@
-// berth apps ...: a team's apps (create from an image, show, delete).
+// berth apps ...: a team's apps (create from an image or a repository, show, delete, webhook secret).
 import type { Body, Reply } from "@berth/core";
 import { defineCommand } from "../command.ts";
 import { UsageError } from "../errors.ts";
 import { type Column, formatTime } from "../output.ts";
-import { shortId } from "./app-ref.ts";
+import { parseAppRef, shortId } from "./app-ref.ts";
 
 type App = Reply<"getApp">;
 
@@ -26,6 +26,9 @@ export function appFields(a: App): [string, string][] {
     ["URL", a.url],
     ["Domains", a.domains.join(", ") || "-"],
     ["Source", a.sourceType === "image" ? `image ${a.imageRef ?? "-"}` : `git (branch ${a.deployBranch})`],
+    ...(a.repository
+      ? [["Repository", `${a.repository.url} (branch ${a.repository.branch}${a.repository.webhook ? ", push webhook set" : ""})`] as [string, string]]
+      : []),
     ["Live release", a.liveRelease ? `v${a.liveRelease.version} ${a.liveRelease.imageRef}` : "none"],
     [
       "Last deploy",
@@ -73,9 +76,12 @@ export const create = defineCommand({
     memory: { type: "int", value: "MiB", help: "memory limit per container (default 256)" },
     cpus: { type: "string", value: "n", help: "CPU limit per container, e.g. 0.5 (default 0.5)" },
     "health-path": { type: "string", value: "path", help: "the HTTP path the health check asks (default /)" },
+    repo: { type: "string", value: "url", help: "build from this repository (http, https or git URL; `berth deploy --repo`)" },
+    branch: { type: "string", value: "name", help: "the repository's branch to deploy (default main)" },
     deploy: { type: "boolean", help: "deploy the image right away" },
   },
   async run(ctx, { args, flags }) {
+    if (flags.branch && !flags.repo) throw new UsageError("--branch needs --repo");
     if (flags.deploy && !flags.image) throw new UsageError("--deploy needs --image (source apps deploy with `berth deploy --dir`)");
     const config: NonNullable<Body<"createApp">["config"]> = {};
     if (flags.port !== undefined) config.port = flags.port;
@@ -87,12 +93,20 @@ export const create = defineCommand({
       config.cpus = cpus;
     }
     if (flags["health-path"] !== undefined) config.healthCheck = { type: "http", path: flags["health-path"], timeoutS: 3, attempts: 150, intervalMs: 200 };
-    const body: Body<"createApp"> = { name: args.app, config, deploy: flags.deploy, ...(flags.image ? { image: flags.image } : {}) };
+    const body: Body<"createApp"> = {
+      name: args.app,
+      config,
+      deploy: flags.deploy,
+      ...(flags.image ? { image: flags.image } : {}),
+      ...(flags.repo ? { repository: { url: flags.repo, ...(flags.branch ? { branch: flags.branch } : {}) } } : {}),
+    };
     const { data, raw } = await (await ctx.api()).call("createApp", { params: { team: args.team }, body });
     if (ctx.out.json) return ctx.out.printJson(raw);
     ctx.out.line(`Created app ${data.app.team}/${data.app.name}; it will be served at ${data.app.url}`);
     if (data.deployment) {
       ctx.out.line(`Deployment ${data.deployment.id} is ${data.deployment.status}; see \`berth deployments ${args.team}/${args.app}\`.`);
+    } else if (data.app.repository) {
+      ctx.out.line(`Deploy it from its repository: berth deploy ${args.team}/${args.app} --repo`);
     } else if (!data.app.imageRef) {
       ctx.out.line(`Deploy it from a directory with a Dockerfile: berth deploy ${args.team}/${args.app} --dir .`);
     }
@@ -129,4 +143,24 @@ export const remove = defineCommand({
   },
 });
 
-export const apps = [list, create, show, remove];
+export const webhookSecret = defineCommand({
+  path: ["apps", "webhook-secret"],
+  summary: "Make a new secret for the app's push webhook and print it with the webhook's URL (shown once)",
+  details: [
+    "On GitHub: Settings → Webhooks → Add webhook; Payload URL = the URL, Content type = application/json,",
+    "Secret = the secret, event = push. A push to the repository's branch deploys it. The old secret stops working.",
+  ].join("\n"),
+  args: ["team/app"],
+  options: {},
+  async run(ctx, { args }) {
+    const { data, raw } = await (await ctx.api()).call("rotateWebhookSecret", { params: parseAppRef(args["team/app"]) });
+    if (ctx.out.json) return ctx.out.printJson(raw);
+    ctx.out.fields([
+      ["URL", data.url],
+      ["Secret", data.secret],
+    ]);
+    ctx.out.note("The secret is shown only now; set it in the repository's webhook settings (content type application/json).");
+  },
+});
+
+export const apps = [list, create, show, remove, webhookSecret];

@@ -80,9 +80,10 @@ async function uploadContext(ctx: Context, api: ApiClient, ref: AppRef, dir: str
 
 export const deploy = defineCommand({
   path: ["deploy"],
-  summary: "Deploy an app: its image, another image (--image) or a directory with a Dockerfile (--dir)",
+  summary: "Deploy an app: its image, another image (--image), a directory with a Dockerfile (--dir) or its repository (--repo)",
   details: [
     "--dir packs the directory (minus .git and what .dockerignore lists), uploads it and Berth builds it.",
+    "--repo has Berth fetch the app's repository (its branch, or --ref: a branch, tag or commit) and build it.",
     "Then the log is followed until the deployment is live (exit 0) or not (exit 1). Ctrl-C stops following;",
     "the deployment goes on. With --json the deployment is printed as soon as it is queued.",
   ].join("\n"),
@@ -90,17 +91,22 @@ export const deploy = defineCommand({
   options: {
     image: { type: "string", value: "ref", help: "deploy this image (acme/web:2 means Berth's registry)" },
     dir: { type: "string", value: "path", help: "build and deploy this directory" },
+    repo: { type: "boolean", help: "build and deploy the app's repository" },
+    ref: { type: "string", value: "ref", help: "with --repo: the branch, tag or commit (default: the repository's branch)" },
     detach: { type: "boolean", help: "do not follow the log" },
   },
   async run(ctx, { args, flags }) {
     const ref = parseAppRef(args["team/app"]);
-    if (flags.image && flags.dir) throw new UsageError("use --image or --dir, not both");
+    if ([flags.image, flags.dir, flags.repo].filter(Boolean).length > 1) throw new UsageError("use one of --image, --dir and --repo");
+    if (flags.ref && !flags.repo) throw new UsageError("--ref needs --repo");
     const api = await ctx.api();
     let deployment: Deployment;
     let raw: unknown;
     if (flags.dir) {
       deployment = await uploadContext(ctx, api, ref, flags.dir);
       raw = deployment;
+    } else if (flags.repo) {
+      ({ data: deployment, raw } = await api.call("deployRepository", { params: ref, body: flags.ref ? { ref: flags.ref } : {} }));
     } else {
       ({ data: deployment, raw } = await api.call("createDeployment", { params: ref, body: flags.image ? { image: flags.image } : {} }));
     }

@@ -7,6 +7,7 @@ import { api, describeError } from "@/lib/api-client";
 import { joinArgs, splitArgs } from "@/lib/split-args";
 import { type App, type Deployment, StartedNote } from "../../parts";
 import type { SectionProps } from "./app-view";
+import { RepositorySection } from "./repository-section";
 
 type Patch = Body<"updateApp">;
 type Volume = { name: string; target: string };
@@ -17,6 +18,7 @@ export function SettingsSection(props: SectionProps) {
     <div className="space-y-8">
       {/* Keyed by the saved config: a reload after saving resets the form to what the server holds. */}
       <ConfigForm key={JSON.stringify([app.imageRef, app.config])} {...props} />
+      <RepositorySection key={JSON.stringify(app.repository)} {...props} />
       {can("apps.delete") && <DeleteApp app={app} />}
     </div>
   );
