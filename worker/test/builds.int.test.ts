@@ -105,7 +105,8 @@ type Context = { dir: string } | { files: Record<string, string> };
 /** A build row (+ its deployment) and its context tar where web would have put it. */
 async function newBuild(context: Context, opts: { gzip?: boolean; status?: "queued" | "running" | "succeeded" | "cancelled" } = {}) {
   const build = await db.build.create({ data: { appId, source: "upload", status: opts.status ?? "queued" } });
-  const deployment = await db.deployment.create({ data: { appId, kind: "build", buildId: build.id } });
+  // "building" like a deployment waiting for its build (not queued: the reaper would queue it again).
+  const deployment = await db.deployment.create({ data: { appId, kind: "build", buildId: build.id, status: "building" } });
   deployments.push(deployment.id);
   let dir: string;
   if ("dir" in context) dir = context.dir;

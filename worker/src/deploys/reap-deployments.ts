@@ -18,7 +18,12 @@ const HEARTBEAT_STALE_MS = 30_000;
 const LOST_JOB_MS = 30_000;
 
 export async function deployReap(_payload: unknown, ctx: JobContext): Promise<void> {
-  const running = await ctx.db.deployment.findMany({ where: { status: { in: [...RUNNING_STATES] } }, select: { id: true, ownerId: true, heartbeatAt: true } });
+  // A worker's claim sets the owner with the running state: a running row without one was not
+  // started by a worker (tests drive builds directly) and is not the reaper's.
+  const running = await ctx.db.deployment.findMany({
+    where: { status: { in: [...RUNNING_STATES] }, ownerId: { not: null } },
+    select: { id: true, ownerId: true, heartbeatAt: true },
+  });
   for (const d of running) {
     const ownerAlive = d.ownerId ? (await ctx.redis.exists(workerAliveKey(d.ownerId))) === 1 : false;
     const fresh = d.heartbeatAt !== null && Date.now() - d.heartbeatAt.getTime() < HEARTBEAT_STALE_MS;
