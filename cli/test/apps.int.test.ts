@@ -2,20 +2,17 @@
 // against the running stack, with the output and exit codes it promises. Deployments are only
 // queued here; whether they go live is the worker's business (web/test/deploys*.int.test.ts).
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { call, rand, signUp, type TestUser, teamWith } from "../../web/test/api.ts";
 import { stack } from "../../web/test/config.ts";
+import { runBerth } from "./run-cli.ts";
 
-const BIN = fileURLToPath(new URL("../bin/berth.js", import.meta.url));
-const EXAMPLE = fileURLToPath(new URL("../../examples/static-site", import.meta.url));
-const DOMAIN = process.env.BERTH_DOMAIN ?? "localhost";
-const PROXY_PORT = Number(process.env.BERTH_PROXY_PORT ?? "8080");
+const EXAMPLE = join(import.meta.dirname, "../../examples/static-site");
+const DOMAIN = stack.domain;
+const PROXY_PORT = stack.proxyPort;
 const scratch = mkdtempSync(join(tmpdir(), "berth-cli-apps-"));
 let owner: TestUser;
 let viewer: TestUser;
@@ -23,23 +20,7 @@ let team: string;
 let ownerToken: string;
 let viewerToken: string;
 
-async function berth(args: string[], token = ownerToken): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: scratch,
-    env: { PATH: process.env.PATH ?? "", HOME: scratch, BERTH_CONFIG: join(scratch, "config.json"), BERTH_URL: stack.webUrl, BERTH_TOKEN: token },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => {
-    stdout += d;
-  });
-  child.stderr.on("data", (d) => {
-    stderr += d;
-  });
-  const [code] = (await once(child, "close")) as [number | null];
-  return { code, stdout, stderr };
-}
+const berth = (args: string[], token = ownerToken) => runBerth(scratch, args, token);
 
 const tokenFor = async (u: TestUser) => (await call("createToken", { cookie: u.cookie, body: { name: "cli", scopes: ["admin"] } })).body.secret as string;
 

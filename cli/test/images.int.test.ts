@@ -1,40 +1,20 @@
 // `berth images ...` against the running stack: a real push with skopeo, then the CLI lists,
 // shows, publishes and deletes, with the exit codes it promises.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { call, signUp, type TestUser, teamWith } from "../../web/test/api.ts";
-import { stack } from "../../web/test/config.ts";
 import { pushImage } from "../../web/test/registry.ts";
+import { runBerth } from "./run-cli.ts";
 
-const BIN = fileURLToPath(new URL("../bin/berth.js", import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), "berth-cli-images-"));
 let owner: TestUser;
 let viewer: TestUser;
 let team: string;
 
-async function berth(args: string[], token: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: scratch,
-    env: { PATH: process.env.PATH ?? "", HOME: scratch, BERTH_CONFIG: join(scratch, "config.json"), BERTH_URL: stack.webUrl, BERTH_TOKEN: token },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => {
-    stdout += d;
-  });
-  child.stderr.on("data", (d) => {
-    stderr += d;
-  });
-  const [code] = (await once(child, "close")) as [number | null];
-  return { code, stdout, stderr };
-}
+const berth = (args: string[], token: string) => runBerth(scratch, args, token);
 
 const tokenFor = async (u: TestUser) => (await call("createToken", { cookie: u.cookie, body: { name: "cli", scopes: ["admin"] } })).body.secret as string;
 

@@ -29,7 +29,8 @@ function contextWith(version: string): { dir: string; tar: Buffer } {
   return { dir, tar: execFileSync("tar", ["-C", dir, "-c", "."], { maxBuffer: 64 * 1024 * 1024 }) };
 }
 
-function get(port: number, host: string): Promise<string | null> {
+/** GET / on 127.0.0.1:<port> with a Host header: the body of a 200, else null. Shared with the git push bench. */
+export function get(port: number, host: string): Promise<string | null> {
   return new Promise((resolve) => {
     const req = http.request({ host: "127.0.0.1", port, path: "/", headers: { host }, timeout: 2_000, agent: false }, (res) => {
       let body = "";
@@ -54,7 +55,8 @@ async function until(what: string, check: () => Promise<boolean>): Promise<void>
 
 const answers = (version: string) => (body: string | null) => body !== null && JSON.parse(body).version === version;
 
-async function api(cookie: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+/** One API call as the signed-in admin. Shared with the git push bench. */
+export async function api(cookie: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${webUrl}${path}`, {
     method,
     headers: { cookie, origin: webUrl, ...(body ? { "content-type": "application/json" } : {}) },

@@ -5,12 +5,11 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { signInAdmin, webUrl } from "./admin.ts";
-import { rawDeploy } from "./deploy.bench.ts";
+import { signInAdmin } from "./admin.ts";
+import { api, get, rawDeploy } from "./deploy.bench.ts";
 import { summary } from "./stats.ts";
 
 const run = promisify(execFile);
@@ -18,31 +17,6 @@ const root = join(import.meta.dirname, "../..");
 const proxyPort = Number(process.env.BERTH_PROXY_PORT ?? "8080");
 const domain = process.env.BERTH_DOMAIN ?? "localhost";
 const ROUNDS = 5;
-
-function get(host: string): Promise<string | null> {
-  return new Promise((resolve) => {
-    const req = http.request({ host: "127.0.0.1", port: proxyPort, path: "/", headers: { host }, timeout: 2_000, agent: false }, (res) => {
-      let body = "";
-      res.on("data", (c) => {
-        body += c;
-      });
-      res.on("end", () => resolve(res.statusCode === 200 ? body : null));
-    });
-    req.on("error", () => resolve(null));
-    req.on("timeout", () => req.destroy());
-    req.end();
-  });
-}
-
-async function api(cookie: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${webUrl}${path}`, {
-    method,
-    headers: { cookie, origin: webUrl, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : {} };
-}
 
 export async function benchGitPush(): Promise<void> {
   const { cookie, username } = await signInAdmin();
@@ -88,7 +62,7 @@ export async function benchGitPush(): Promise<void> {
       const t0 = performance.now();
       await git("push", "-q", "berth", "main");
       pushed.push(performance.now() - t0);
-      const body = await get(host);
+      const body = await get(proxyPort, host);
       if (body === null || JSON.parse(body).version !== String(i)) throw new Error(`v${i} does not answer right after the push`);
       answered.push(performance.now() - t0);
       // The same one-line change, raw, in the same run.

@@ -3,15 +3,12 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import Docker from "dockerode";
 import { signIn, stack } from "../../web/test/config.ts";
 import { readJsonStream } from "../seed/base-images.ts";
 
-const root = join(import.meta.dirname, "../..");
-const berthHome = process.env.BERTH_HOME ?? join(root, ".berth");
 const enabled = process.env.BERTH_LOCAL_HOSTS !== "1";
 // The ids berth.sh gives the two runtime-hosts (the first as runtime-host/src/config.ts derives it).
 const firstId =
@@ -24,8 +21,8 @@ const firstId =
     "host");
 const secondId = `${firstId.slice(0, 61)}-2`;
 const engines = {
-  first: new Docker({ socketPath: process.env.DOCKER_SOCKET ?? "/var/run/docker.sock" }),
-  second: new Docker({ socketPath: join(berthHome, "run", "docker2.sock") }),
+  first: new Docker({ socketPath: stack.dockerSocket }),
+  second: new Docker({ socketPath: stack.docker2Socket }),
 };
 const image = `${stack.registryHost}/berth/busybox:latest`;
 const containers: Docker.Container[] = [];

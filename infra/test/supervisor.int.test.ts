@@ -7,8 +7,7 @@ import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { stack } from "../../web/test/config.ts";
 
-const root = join(import.meta.dirname, "../..");
-const berthHome = process.env.BERTH_HOME ?? join(root, ".berth");
+const berthHome = stack.home;
 const pidOf = (name: string): number | null => {
   try {
     return Number(readFileSync(join(berthHome, "run", `${name}.pid`), "utf8").trim()) || null;

@@ -4,7 +4,7 @@
 // tag the file recorded is removed, the queue obliterated and the agent's host row deleted.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, before } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { hostQueue, QUEUE_PREFIX } from "@berth/core";
@@ -16,15 +16,15 @@ import Docker from "dockerode";
 import { Redis } from "ioredis";
 import pg from "pg";
 import type { z } from "zod";
+import { childEnv, stack } from "../../web/test/config.ts";
 
 const root = join(import.meta.dirname, "../..");
-const redisUrl = process.env.REDIS_URL as string;
-const socketPath = process.env.DOCKER_SOCKET ?? "/var/run/docker.sock";
-const home = resolve(root, process.env.BERTH_HOME ?? ".berth");
-const service = process.env.BERTH_REGISTRY_SERVICE ?? "berth-registry";
-const keys = lazyTokenKeys(join(home, "registry/token.key"), join(home, "registry/token.crt"));
+const redisUrl = stack.redisUrl;
+const socketPath = stack.dockerSocket;
+const service = stack.registryService;
+const keys = lazyTokenKeys(join(stack.home, "registry/token.key"), join(stack.home, "registry/token.crt"));
 
-export const registry = `127.0.0.1:${process.env.BERTH_REGISTRY_PORT ?? "5000"}`;
+export const registry = stack.registryHost;
 export const BUSYBOX = `${registry}/berth/busybox:1`;
 export const NODE = `${registry}/berth/node:20`;
 export const docker = new Docker({ socketPath });
@@ -51,7 +51,7 @@ export function useAgent() {
       cwd: root,
       // No inventory: every agent in the tests shares the stack's engine, and the worker would
       // reconcile this throw-away host's containers away under the tests' feet.
-      env: { PATH: process.env.PATH, REDIS_URL: redisUrl, DOCKER_SOCKET: socketPath, BERTH_HOST_ID: hostId, BERTH_INVENTORY_MS: "0", LOG_LEVEL: "warn" },
+      env: { PATH: childEnv().PATH, REDIS_URL: redisUrl, DOCKER_SOCKET: socketPath, BERTH_HOST_ID: hostId, BERTH_INVENTORY_MS: "0", LOG_LEVEL: "warn" },
       stdio: "ignore",
     });
     await events.waitUntilReady();
@@ -77,7 +77,7 @@ export function useAgent() {
     if (agent?.exitCode === null) agent.kill("SIGTERM");
     await queue.obliterate({ force: true }).catch(() => {});
     // The agent registered a host of its own; it must not linger as an offline host.
-    const db = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    const db = new pg.Client({ connectionString: stack.databaseUrl });
     await db.connect();
     await db.query("DELETE FROM host WHERE id = $1", [hostId]);
     await db.end();

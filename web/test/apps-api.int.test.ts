@@ -12,8 +12,8 @@ import { call, fakeIp, rand, signUp, type TestUser, teamWith } from "./api.ts";
 import { signIn, stack } from "./config.ts";
 import { pushImage } from "./registry.ts";
 
-const DOMAIN = process.env.BERTH_DOMAIN ?? "localhost";
-const PROXY_PORT = Number(process.env.BERTH_PROXY_PORT ?? "8080");
+const DOMAIN = stack.domain;
+const PROXY_PORT = stack.proxyPort;
 const urlOf = (app: string, team: string) => `http://${app}-${team}.${DOMAIN}${PROXY_PORT === 80 ? "" : `:${PROXY_PORT}`}`;
 
 let owner: TestUser;

@@ -1,6 +1,7 @@
 // What integration tests know about the running stack: read once from the environment that
 // `npm test` exports (.berth/berth.env plus DATABASE_URL and REDIS_URL).
 import { randomBytes } from "node:crypto";
+import { join, resolve } from "node:path";
 
 const need = (name: string): string => {
   const v = process.env[name];
@@ -8,7 +9,12 @@ const need = (name: string): string => {
   return v;
 };
 
+const home = resolve(join(import.meta.dirname, "../.."), process.env.BERTH_HOME ?? ".berth");
+const proxyPort = Number(process.env.BERTH_PROXY_PORT ?? "8080");
+
 export const stack = {
+  /** Where the stack keeps its data (.berth): pid files, registry keys, git repositories. */
+  home,
   webUrl: `http://127.0.0.1:${process.env.BERTH_WEB_PORT ?? "3000"}`,
   proxyUrl: `http://localhost:${process.env.BERTH_PROXY_PORT ?? "8080"}`,
   databaseUrl: need("DATABASE_URL"),
@@ -17,6 +23,13 @@ export const stack = {
   adminPassword: need("BERTH_ADMIN_PASSWORD"),
   pgPort: process.env.BERTH_PG_PORT ?? "55432",
   registryHost: `127.0.0.1:${process.env.BERTH_REGISTRY_PORT ?? "5000"}`,
+  registryService: process.env.BERTH_REGISTRY_SERVICE ?? "berth-registry",
+  proxyPort,
+  /** Apps answer at <app>-<team>.<domain>. */
+  domain: process.env.BERTH_DOMAIN ?? "localhost",
+  dockerSocket: process.env.DOCKER_SOCKET ?? "/var/run/docker.sock",
+  /** The second local engine (runtime-host-2). */
+  docker2Socket: join(home, "run", "docker2.sock"),
 };
 
 /** The environment for a child process (skopeo, docker): this one's, plus `extra`. */

@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { call, signUp, type TestUser, teamWith } from "./api.ts";
+import { stack } from "./config.ts";
 import { appHost, deploymentLog, dockerFor, dockerInspect, proxyGet, requestLoop, tarOf, uploadBuild, waitForApp, waitForDeployment } from "./deploys.ts";
 
 const EXAMPLE = join(import.meta.dirname, "../../examples/node-http");
@@ -49,7 +50,7 @@ test("an app from source: build, release, zero-downtime redeploy, failed health 
     const got = await call("getApp", { cookie: dev.cookie, params: { team, app } });
     assert.equal(got.body.liveRelease.version, 1);
     assert.match(got.body.liveRelease.imageRef, new RegExp(`/${team}/${app}@sha256:[a-f0-9]{64}$`));
-    assert.equal(got.body.url, `http://${host}:${process.env.BERTH_PROXY_PORT ?? "8080"}`);
+    assert.equal(got.body.url, `http://${host}:${stack.proxyPort}`);
     v1 = got.body.liveRelease.imageRef;
   });
 

@@ -9,18 +9,12 @@ import { ROUTES, routePath } from "@berth/core";
 import { type Auth, call, fakeIp } from "./api.ts";
 import { stack } from "./config.ts";
 
-const ROOT = join(import.meta.dirname, "../..");
 /** `docker` CLI arguments for the engine of a host id (`<id>-2` is this machine's second engine). */
-export const dockerFor = (hostId: string): string[] => [
-  "-H",
-  hostId.endsWith("-2") ? `unix://${join(ROOT, ".berth/run/docker2.sock")}` : `unix://${process.env.DOCKER_SOCKET ?? "/var/run/docker.sock"}`,
-];
+export const dockerFor = (hostId: string): string[] => ["-H", `unix://${hostId.endsWith("-2") ? stack.docker2Socket : stack.dockerSocket}`];
 /** `docker inspect` of a container on a host. */
 export const dockerInspect = (hostId: string, name: string) => JSON.parse(execFileSync("docker", [...dockerFor(hostId), "inspect", name]).toString())[0];
 
-const PROXY_PORT = Number(process.env.BERTH_PROXY_PORT ?? "8080");
-export const DOMAIN = process.env.BERTH_DOMAIN ?? "localhost";
-export const appHost = (app: string, team: string) => `${app}-${team}.${DOMAIN}`;
+export const appHost = (app: string, team: string) => `${app}-${team}.${stack.domain}`;
 
 /** A tar of `dir` (an example app), with files overridden or added by `files`. */
 export function tarOf(dir: string, files: Record<string, string> = {}): Buffer {
@@ -73,7 +67,7 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 export function proxyGet(host: string, path = "/", opts: { agent?: http.Agent; timeoutMs?: number } = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: "127.0.0.1", port: PROXY_PORT, path, method: "GET", headers: { host }, agent: opts.agent ?? agent, timeout: opts.timeoutMs ?? 5_000 },
+      { host: "127.0.0.1", port: stack.proxyPort, path, method: "GET", headers: { host }, agent: opts.agent ?? agent, timeout: opts.timeoutMs ?? 5_000 },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { call, rand, signUp, type TestUser, teamWith } from "./api.ts";
-import { stack } from "./config.ts";
+import { childEnv, stack } from "./config.ts";
 import { appHost, proxyGet, requestLoop, waitForApp } from "./deploys.ts";
 
 const EXAMPLE = join(import.meta.dirname, "../../examples/node-http");
@@ -25,7 +25,7 @@ function git(args: string[], opts: { cwd?: string; timeoutMs?: number; env?: Rec
     const child = spawn("git", args, {
       cwd: opts.cwd ?? WORK,
       env: {
-        PATH: process.env.PATH,
+        PATH: childEnv().PATH,
         HOME,
         GIT_TERMINAL_PROMPT: "0",
         GIT_CONFIG_NOSYSTEM: "1",
@@ -59,7 +59,7 @@ const ok = async (args: string[], opts: { cwd?: string } = {}) => {
   return r;
 };
 
-const proxyPort = process.env.BERTH_PROXY_PORT ?? "8080";
+const proxyPort = stack.proxyPort;
 const remote = (user: string, secret: string, team: string, app: string) =>
   `http://${encodeURIComponent(user)}:${encodeURIComponent(secret)}@localhost:${proxyPort}/git/${team}/${app}.git`;
 
@@ -282,7 +282,7 @@ describe("git push", () => {
   it("deletes the app's repository with the app", async () => {
     const teamId = (await call("getTeam", { cookie: dev.cookie, params: { team } })).body.id;
     const appId = (await call("getApp", { cookie: dev.cookie, params: { team, app } })).body.id;
-    const dir = join(process.env.BERTH_HOME ?? join(import.meta.dirname, "../../.berth"), "git", teamId, `${appId}.git`);
+    const dir = join(stack.home, "git", teamId, `${appId}.git`);
     assert.ok(existsSync(join(dir, "HEAD")), `${dir} exists while the app does`);
     assert.equal((await call("deleteApp", { cookie: dev.cookie, params: { team, app } })).status, 204);
     assert.ok(!existsSync(dir), "the repository is gone");

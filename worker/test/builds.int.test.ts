@@ -19,12 +19,13 @@ import { lazyTokenKeys } from "@berth/core/registry/token-keys";
 import { createDb } from "@berth/db";
 import Docker from "dockerode";
 import { Redis } from "ioredis";
+import { stack } from "../../web/test/config.ts";
 import { type BuildDeps, buildRun } from "../src/builds/run-build.ts";
 import { loadConfig } from "../src/config.ts";
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, "../..");
-const home = process.env.BERTH_HOME ?? join(root, ".berth");
+const home = stack.home;
 const workDir = await mkdtemp(join(tmpdir(), "berth-builds-"));
 const buildDir = join(workDir, "contexts");
 const config = loadConfig({

@@ -7,11 +7,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { JobPayload } from "@berth/core";
 import { appRepository, deployCancelKey, redactUrl } from "@berth/core/apps";
 import { LAST_WRITE_GRANT_KEY, READONLY_KEY } from "@berth/core/registry/grant";
-import { internalRegistryToken } from "@berth/core/registry/registry-client";
 import type { Redis } from "ioredis";
 import type { Config } from "../config.ts";
 import { type DeployLog, deployLog } from "../deploys/deploy-log.ts";
 import { setDeploymentStatus } from "../deploys/deployment-status.ts";
+import { registryAuth } from "../deploys/registry-auth.ts";
 import type { JobContext } from "../jobs/context.ts";
 import { BuildFailure, MAX_ERROR_CHARS } from "./build-errors.ts";
 import { buildImage } from "./build-image.ts";
@@ -78,7 +78,7 @@ export async function buildRun(payload: JobPayload<"buildRun">, ctx: BuildDeps):
       // Called once the image is built: the deployment moves on to "pushing".
       registry: async (signal) => {
         await setDeploymentStatus({ db: ctx.db, publisher: ctx.redis }, { id: payload.deploymentId, appId: row.appId }, "pushing");
-        return pushAuth(ctx, { registryHost, repo: appRepository(team, app), log, signal });
+        return pushAuth(ctx, { repo: appRepository(team, app), log, signal });
       },
       log,
       signal: watch.signal,
@@ -137,13 +137,12 @@ function watchCancel(ctx: { redis: Redis; log: BuildDeps["log"] }, deploymentId:
  * announced before the freeze is checked, so a collection starting after the check waits for
  * this token to expire; during a freeze the push waits (bounded by the build's cancel and timeout).
  */
-async function pushAuth(ctx: BuildDeps, opts: { registryHost: string; repo: string; log: DeployLog; signal: AbortSignal }): Promise<RegistryAuth> {
+async function pushAuth(ctx: BuildDeps, opts: { repo: string; log: DeployLog; signal: AbortSignal }): Promise<RegistryAuth> {
   for (let waited = false; ; waited = true) {
     await ctx.redis.set(LAST_WRITE_GRANT_KEY, String(Date.now()));
     if (!(await ctx.redis.exists(READONLY_KEY))) break;
     if (!waited) await opts.log.write("Waiting for registry garbage collection to finish before pushing");
     await sleep(2_000, undefined, { signal: opts.signal });
   }
-  const token = internalRegistryToken(ctx.tokenKeys(), ctx.config.BERTH_REGISTRY_SERVICE, [{ type: "repository", name: opts.repo, actions: ["pull", "push"] }]);
-  return { serveraddress: opts.registryHost, registrytoken: token };
+  return registryAuth(ctx.tokenKeys(), { port: ctx.config.BERTH_REGISTRY_PORT, service: ctx.config.BERTH_REGISTRY_SERVICE }, opts.repo, ["pull", "push"]);
 }

@@ -6,10 +6,10 @@
 import type { ReleaseConfig } from "@berth/core/apps";
 import { replicaName } from "@berth/core/apps";
 import { releaseSpec } from "@berth/core/container-spec";
-import { type BusMessage, EVENTS_CHANNEL, ROOMS } from "@berth/core/events";
 import { deleteRoute, ROUTE_SETTLE_MS, setRoute } from "@berth/core/routes";
 import type { Release } from "@berth/db";
 import type { JobContext } from "../jobs/context.ts";
+import { publishContainer } from "./app-events.ts";
 import { appHostnames } from "./app-hostnames.ts";
 import { DeployError } from "./deploy-error.ts";
 import type { DeployLog } from "./deploy-log.ts";
@@ -65,12 +65,7 @@ export async function rollOut(ctx: JobContext, input: RollOutInput): Promise<voi
         ref.hostPort = result.hostPort;
         await ctx.db.container.update({ where: { id: row.id }, data: { dockerId: result.dockerId, hostPort: result.hostPort, state: "running" } });
         await log.write(`  ${name} started on ${host.id} (127.0.0.1:${result.hostPort})`);
-        const message: BusMessage = {
-          type: "container.updated",
-          room: ROOMS.app(app.id),
-          payload: { version: 1, appId: app.id, containerId: row.id, state: "running" },
-        };
-        await ctx.publisher.publish(EVENTS_CHANNEL, JSON.stringify(message));
+        await publishContainer(ctx.publisher, app.id, row.id, "running");
       }),
     );
     checkAborted(signal);

@@ -1,10 +1,10 @@
 // Retires replicas: stop (SIGTERM, the engine's grace period), then remove, then forget the row.
 // A host that is gone for good cannot be asked; its rows are dropped and its inventory, if it
 // ever comes back, removes what is left.
-import { type BusMessage, EVENTS_CHANNEL, ROOMS } from "@berth/core/events";
 import type { Db } from "@berth/db";
 import type { Redis } from "ioredis";
 import type { HostCaller } from "../hosts/call-host.ts";
+import { publishContainer } from "./app-events.ts";
 
 export type ContainerRef = { id: string; hostId: string; name: string; appId?: string | null };
 
@@ -23,14 +23,7 @@ export async function removeContainers(
         if (!/no such container|not found/i.test((err as Error).message)) problems.push(`${c.name} on ${c.hostId}: ${(err as Error).message}`);
       }
       await deps.db.container.deleteMany({ where: { id: c.id } });
-      if (c.appId) {
-        const message: BusMessage = {
-          type: "container.updated",
-          room: ROOMS.app(c.appId),
-          payload: { version: 1, appId: c.appId, containerId: c.id, state: "removed" },
-        };
-        await deps.publisher.publish(EVENTS_CHANNEL, JSON.stringify(message));
-      }
+      if (c.appId) await publishContainer(deps.publisher, c.appId, c.id, "removed");
     }),
   );
   return problems;

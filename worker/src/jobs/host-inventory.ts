@@ -7,7 +7,7 @@
 import { type JobPayload, ONE_OFF_PREFIX } from "@berth/core";
 import type { ReleaseConfig } from "@berth/core/apps";
 import { releaseSpec } from "@berth/core/container-spec";
-import { type BusMessage, EVENTS_CHANNEL, ROOMS } from "@berth/core/events";
+import { publishContainer } from "../deploys/app-events.ts";
 import { RUNNING_STATES } from "../deploys/claim-deployment.ts";
 import { refreshAppRoutes } from "../deploys/refresh-routes.ts";
 import { registryAuth, repoOf } from "../deploys/registry-auth.ts";
@@ -40,7 +40,7 @@ export async function hostInventory(payload: JobPayload<"hostInventory">, ctx: J
       if (seen.state !== row.state || seen.hostPort !== row.hostPort || seen.dockerId !== row.dockerId) {
         await ctx.db.container.update({ where: { id: row.id }, data: { state: seen.state, hostPort: seen.hostPort, dockerId: seen.dockerId } });
         if (seen.hostPort !== row.hostPort && row.appId) touchedApps.add(row.appId);
-        if (row.appId) await publishContainer(ctx, row.appId, row.id, seen.state);
+        if (row.appId) await publishContainer(ctx.publisher, row.appId, row.id, seen.state);
       }
       continue;
     }
@@ -69,16 +69,11 @@ export async function hostInventory(payload: JobPayload<"hostInventory">, ctx: J
       );
       const result = await ctx.hosts.call(host.id, "containerRun", { version: 1, spec, pull }, { timeoutMs: 300_000 });
       await ctx.db.container.update({ where: { id: row.id }, data: { dockerId: result.dockerId, hostPort: result.hostPort, state: "running" } });
-      await publishContainer(ctx, row.app.id, row.id, "running");
+      await publishContainer(ctx.publisher, row.app.id, row.id, "running");
       touchedApps.add(row.app.id);
     } catch (err) {
       ctx.log.error({ hostId: host.id, name: row.name, err: (err as Error).message }, "could not restore a replica");
     }
   }
   for (const appId of touchedApps) await refreshAppRoutes(ctx, appId);
-}
-
-async function publishContainer(ctx: JobContext, appId: string, containerId: string, state: string): Promise<void> {
-  const message: BusMessage = { type: "container.updated", room: ROOMS.app(appId), payload: { version: 1, appId, containerId, state } };
-  await ctx.publisher.publish(EVENTS_CHANNEL, JSON.stringify(message));
 }

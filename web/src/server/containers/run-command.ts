@@ -2,9 +2,8 @@
 // to its digest), env (secrets decrypted only into the job payload), limits, mounts and labels,
 // on an online host; the container is removed afterwards. Waits for the command to finish.
 import { randomBytes } from "node:crypto";
-import { AppError, releaseConfig, volumeName } from "@berth/core";
-import type { ContainerSpec } from "@berth/core/host-jobs";
-import { open } from "@berth/core/secret-box";
+import { AppError, oneOffName, releaseConfig } from "@berth/core";
+import { releaseSpec } from "@berth/core/container-spec";
 import type { AppDeps } from "../apps/app-deps.ts";
 import { findApp } from "../apps/find-app.ts";
 import { recordAudit } from "../audit/record-audit.ts";
@@ -33,27 +32,19 @@ export async function runCommand(deps: AppDeps, caller: Caller, team: TeamContex
   if (!release) throw new AppError("CONFLICT", `app ${app.name} has no live release to run a command in; deploy it first`);
   const snapshot = releaseConfig.safeParse(release.config);
   if (!snapshot.success) throw new AppError("CONFLICT", `release v${release.version} of ${app.name} has no usable config snapshot`);
-  const { app: config, env } = snapshot.data;
 
   const target = qualifyImageRef(release.imageRef, settings.registryPort);
   const pull = target.kind === "berth" ? await registryCredentials(deps, caller, `${target.namespace}/${target.repository}`, ["pull"]) : undefined;
-  const spec: ContainerSpec = {
-    name: `berth-${team.slug}-${app.name}-run-${randomBytes(4).toString("hex")}`,
-    image: pinnedImage(release.imageRef, release.digest),
-    cmd: input.cmd,
-    env: {
-      ...Object.fromEntries(env.map((e) => [e.key, e.secret ? open(settings.encryptionKey, e.value) : e.value])),
-      PORT: String(config.port),
-      BERTH_APP: app.name,
-      BERTH_TEAM: team.slug,
-      BERTH_RELEASE: String(release.version),
-    },
-    labels: { team: team.slug, app: app.name, release: String(release.version) },
-    limits: { memoryBytes: config.memoryMb * 1024 * 1024, nanoCpus: Math.round(config.cpus * 1e9), pids: 512 },
-    restart: "no",
-    binds: config.binds,
-    volumes: config.volumes.map((v) => ({ name: volumeName(team.slug, app.name, v.name), target: v.target })),
-  };
+  // The same spec as the release's replicas (core/src/container-spec.ts), with the command, no port
+  // and no restart; the one-off name keeps the host's reconciliation away from it while it runs.
+  const spec = releaseSpec({
+    name: oneOffName(team.slug, app.name, randomBytes(4).toString("hex")),
+    team: team.slug,
+    app: app.name,
+    release: { version: release.version, imageRef: pinnedImage(release.imageRef, release.digest), config: snapshot.data },
+    encryptionKey: settings.encryptionKey,
+    oneOff: { cmd: input.cmd },
+  });
   const host = await pickHost(db, settings.hostStaleMs);
   const started = Date.now();
   const result = await deps.callHost(
