@@ -26,7 +26,11 @@ export type BuildImageOptions = {
 };
 
 export async function buildImage(opts: BuildImageOptions): Promise<{ imageRef: string; digest: string }> {
-  const signal = AbortSignal.any([opts.signal, AbortSignal.timeout(opts.timeoutMs)]);
+  // A timer of our own, not AbortSignal.timeout(): a timeout signal held only by AbortSignal.any()
+  // can be garbage-collected before it fires (seen here: a build outlived its limit).
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), opts.timeoutMs);
+  const signal = AbortSignal.any([opts.signal, deadline.signal]);
   try {
     await build(opts, signal);
     signal.throwIfAborted();
@@ -37,6 +41,8 @@ export async function buildImage(opts: BuildImageOptions): Promise<{ imageRef: s
     if (!signal.aborted) throw e;
     if (opts.signal.aborted) throw opts.signal.reason instanceof BuildFailure ? opts.signal.reason : new BuildFailure("build cancelled", "cancelled");
     throw new BuildFailure(`timed out after ${Math.round(opts.timeoutMs / 1000)} s`);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

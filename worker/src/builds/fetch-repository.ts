@@ -63,7 +63,11 @@ export async function fetchRepository(input: FetchInput): Promise<{ sha: string 
   checkRepoTarget(url, ref);
   const maxBytes = input.maxBytes ?? MAX_BUILD_CONTEXT_BYTES;
   const dir = await mkdtemp(join(input.workDir, "fetch-"));
-  const deadline = AbortSignal.timeout(input.timeoutMs ?? FETCH_TIMEOUT_MS);
+  // Our own timer rather than AbortSignal.timeout(): one held only by AbortSignal.any() can be
+  // garbage-collected before it fires.
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), input.timeoutMs ?? FETCH_TIMEOUT_MS);
+  const deadline = timeout.signal;
   const signal = input.signal ? AbortSignal.any([input.signal, deadline]) : deadline;
   const git = (args: string[], opts: { watchSize?: boolean } = {}) =>
     runGit(dir, [...GIT_CONFIG, ...args], { path: input.path, signal, maxBytes: opts.watchSize ? maxBytes : undefined });
@@ -91,6 +95,7 @@ export async function fetchRepository(input: FetchInput): Promise<{ sha: string 
     }
     return { sha };
   } finally {
+    clearTimeout(timer);
     await rm(dir, { recursive: true, force: true });
   }
 }
