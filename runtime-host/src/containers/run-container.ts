@@ -3,6 +3,7 @@
 import type { ContainerSpec } from "@berth/core/host-jobs";
 import type Docker from "dockerode";
 import { createManagedContainer } from "./create-container.ts";
+import { withIptablesRetry } from "./iptables-retry.ts";
 import { publishedPort } from "./published-port.ts";
 import { pullImage, type RegistryAuth } from "./pull-image.ts";
 
@@ -12,7 +13,7 @@ export async function runContainer(
 ): Promise<{ dockerId: string; hostPort: number | null }> {
   if (opts.pull) await pullImage(docker, opts.spec.image, opts.pull);
   const container = await createManagedContainer(docker, opts.spec, opts.hostId);
-  await container.start();
+  await withIptablesRetry(() => container.start());
   const info = await container.inspect();
   return { dockerId: info.Id, hostPort: publishedPort(info.NetworkSettings.Ports) };
 }
