@@ -3,6 +3,7 @@
 // tests call the API through the same definitions. A route that is not here does not exist.
 import { z } from "zod";
 import { appConfig, appConfigPatch, appName, appRepositoryInput, DEPLOYMENT_KINDS, DEPLOYMENT_STATES, envKey, gitRef, imageRef } from "./apps.ts";
+import { appLogLine, containerStats, LOG_STREAMS, logCursor } from "./logs.ts";
 import { type Permission, ROLES, SCOPES, type Scope } from "./permissions.ts";
 
 // ------------------------------------------------------------------ shared shapes
@@ -670,6 +671,36 @@ export const ROUTES = {
     status: 200,
     query: strict({ after: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(5000).default(1000) }),
     response: z.object({ lines: z.array(logLine), status: z.enum(DEPLOYMENT_STATES) }),
+  }),
+  listAppLogs: route({
+    method: "GET",
+    path: "/api/v1/teams/{team}/apps/{app}/logs",
+    summary: "An app's runtime log: search by text, time range, container and stream; page by cursor",
+    access: { kind: "team", permission: "logs.read" },
+    status: 200,
+    query: strict({
+      /** Lines after this cursor, oldest first (following); otherwise the newest lines before `before`, oldest first. */
+      after: logCursor.optional(),
+      before: logCursor.optional(),
+      since: isoDate.optional(),
+      until: isoDate.optional(),
+      /** Case-insensitive text to look for. */
+      q: z.string().min(1).max(200).optional(),
+      /** Docker id (12 hex) or container name. */
+      container: z.string().min(1).max(128).optional(),
+      stream: z.enum(LOG_STREAMS).optional(),
+      limit: z.coerce.number().int().min(1).max(5000).default(500),
+    }),
+    response: z.object({ lines: z.array(appLogLine), /** more lines match beyond this page */ more: z.boolean() }),
+  }),
+  getAppMetrics: route({
+    method: "GET",
+    path: "/api/v1/teams/{team}/apps/{app}/metrics",
+    summary: "Recent metrics samples of an app's containers (CPU, memory vs limit, network), oldest first",
+    access: { kind: "team", permission: "apps.read" },
+    status: 200,
+    query: strict({ minutes: z.coerce.number().int().min(1).max(60).default(10) }),
+    response: z.object({ samples: z.array(containerStats) }),
   }),
   cancelDeployment: route({
     method: "POST",

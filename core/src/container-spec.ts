@@ -10,6 +10,7 @@ export function releaseSpec(input: {
   name: string;
   team: string;
   app: string;
+  appId: string;
   release: ReleaseForSpec;
   encryptionKey: string;
   /** One-off commands: another command, no port, no restart. */
@@ -28,7 +29,13 @@ export function releaseSpec(input: {
     image: input.release.imageRef,
     ...(cmd ? { cmd } : {}),
     env,
-    labels: { team: input.team, app: input.app, release: String(input.release.version) },
+    labels: {
+      team: input.team,
+      app: input.app,
+      appId: input.appId,
+      release: String(input.release.version),
+      secretKeys: config.env.filter((v) => v.secret).map((v) => v.key),
+    },
     ...(input.oneOff ? {} : { port: config.app.port }),
     limits: {
       memoryBytes: config.app.memoryMb * 1024 * 1024,

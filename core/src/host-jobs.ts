@@ -12,7 +12,18 @@ export const containerSpec = z.object({
   cmd: z.array(z.string().max(4096)).max(64).optional(),
   /** Secrets are decrypted by the worker and travel only in this payload, never in logs. */
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(32_768)).default({}),
-  labels: z.object({ team: z.string().min(1), app: z.string().optional(), release: z.string().optional() }),
+  labels: z.object({
+    team: z.string().min(1),
+    app: z.string().optional(),
+    /** The app's id: its runtime log and metrics streams are keyed by it. */
+    appId: z.string().optional(),
+    release: z.string().optional(),
+    /** Names (never values) of the env vars that are secrets: their values are redacted from the log. */
+    secretKeys: z
+      .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/))
+      .max(256)
+      .optional(),
+  }),
   /** A container port to publish on 127.0.0.1 at a port the engine picks. */
   port: z.number().int().min(1).max(65_535).optional(),
   limits: z
@@ -121,4 +132,12 @@ export type HostJobPayload<K extends HostJobKey> = z.infer<(typeof HOST_JOBS)[K]
 export type HostJobResult<K extends HostJobKey> = z.infer<(typeof HOST_JOBS)[K]["result"]>;
 
 /** Labels Berth puts on every container it runs, to find them again after a restart. */
-export const LABELS = { managed: "berth.managed", team: "berth.team", app: "berth.app", release: "berth.release" } as const;
+export const LABELS = {
+  managed: "berth.managed",
+  team: "berth.team",
+  app: "berth.app",
+  appId: "berth.app-id",
+  release: "berth.release",
+  /** Comma-separated env var names whose values are redacted from the container's log. */
+  secretKeys: "berth.secret-keys",
+} as const;

@@ -28,7 +28,9 @@ function createOptions(spec: ContainerSpec, network: string, hostId: string): Do
       [HOST_LABEL]: hostId,
       [LABELS.team]: spec.labels.team,
       ...(spec.labels.app ? { [LABELS.app]: spec.labels.app } : {}),
+      ...(spec.labels.appId ? { [LABELS.appId]: spec.labels.appId } : {}),
       ...(spec.labels.release ? { [LABELS.release]: spec.labels.release } : {}),
+      ...(spec.labels.secretKeys?.length ? { [LABELS.secretKeys]: spec.labels.secretKeys.join(",") } : {}),
     },
     ...(published ? { ExposedPorts: { [published]: {} } } : {}),
     HostConfig: {

@@ -54,7 +54,7 @@ export async function rollOut(ctx: JobContext, input: RollOutInput): Promise<voi
         });
         const ref: Started = { id: row.id, hostId: host.id, name, address: host.address, hostPort: null, appId: app.id };
         started.push(ref);
-        const spec = releaseSpec({ name, team: app.teamSlug, app: app.name, release: { ...release, config }, encryptionKey: ctx.config.BERTH_ENCRYPTION_KEY });
+        const spec = releaseSpec({ name, team: app.teamSlug, app: app.name, appId: app.id, release: { ...release, config }, encryptionKey: ctx.config.BERTH_ENCRYPTION_KEY });
         const pull = registryAuth(
           ctx.tokenKeys(),
           { port: ctx.config.BERTH_REGISTRY_PORT, service: ctx.config.BERTH_REGISTRY_SERVICE },

@@ -58,6 +58,7 @@ export async function hostInventory(payload: JobPayload<"hostInventory">, ctx: J
         name: row.name,
         team: row.app.team.slug,
         app: row.app.name,
+        appId: row.app.id,
         release: { version: release.version, imageRef: release.imageRef, config: release.config as ReleaseConfig },
         encryptionKey: ctx.config.BERTH_ENCRYPTION_KEY,
       });

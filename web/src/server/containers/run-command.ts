@@ -41,6 +41,7 @@ export async function runCommand(deps: AppDeps, caller: Caller, team: TeamContex
     name: oneOffName(team.slug, app.name, randomBytes(4).toString("hex")),
     team: team.slug,
     app: app.name,
+    appId: app.id,
     release: { version: release.version, imageRef: pinnedImage(release.imageRef, release.digest), config: snapshot.data },
     encryptionKey: settings.encryptionKey,
     oneOff: { cmd: input.cmd },

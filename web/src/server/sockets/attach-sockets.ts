@@ -5,11 +5,17 @@ import { busMessage, type ClientToServerEvents, EVENTS_CHANNEL, ROOMS, type Role
 import type { Logger } from "@berth/core/logger";
 import type { Db } from "@berth/db";
 import { Redis } from "ioredis";
-import { Server } from "socket.io";
+import { Server, type Socket } from "socket.io";
 import type { Auth } from "../auth/auth.ts";
 import { ctx } from "../context.ts";
+import { registerTerminalHandlers } from "../terminal/terminal-handlers.ts";
+import { registerLogHandlers } from "./log-handlers.ts";
 
-type SocketData = { userId: string; role: string };
+export type SocketData = { userId: string; role: string };
+export type BerthServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type BerthServerSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** What the event handlers of one connection need; the same for every connection. */
+export type SocketDeps = { io: BerthServer; db: Db; redis: Redis; log: Logger; appRole: AppRoleLookup };
 
 /** The caller's role in the team that owns an app; null when not a member (or no such app). */
 export type AppRoleLookup = (appId: string, userId: string) => Promise<Role | null>;
@@ -35,7 +41,7 @@ export const appRoleFrom =
 
 export function attachSockets(opts: { server: HttpServer; auth: Auth; redisUrl: string; trustedOrigins: string[]; log: Logger; db?: Db }) {
   const appRole = appRoleFrom(opts.db ?? ctx().db);
-  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(opts.server, {
+  const io: BerthServer = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(opts.server, {
     path: "/socket.io",
     cors: { origin: opts.trustedOrigins, credentials: true },
     maxHttpBufferSize: 64 * 1024,
@@ -55,7 +61,10 @@ export function attachSockets(opts: { server: HttpServer; auth: Auth; redisUrl: 
     }
   });
 
+  const deps: SocketDeps = { io, db: opts.db ?? ctx().db, redis: ctx().redis, log: opts.log, appRole };
   io.on("connection", (socket) => {
+    registerLogHandlers(socket, deps);
+    registerTerminalHandlers(socket, deps);
     socket.on("subscribe", async (room, ack) => {
       const reply = typeof ack === "function" ? ack : () => {};
       const allowed =
@@ -101,6 +110,12 @@ export function attachSockets(opts: { server: HttpServer; auth: Auth; redisUrl: 
         break;
       case "container.updated":
         io.to(m.room).emit("container.updated", m.payload);
+        break;
+      case "app.log":
+        io.to(m.room).emit("app.log", m.payload);
+        break;
+      case "container.stats":
+        io.to(m.room).emit("container.stats", m.payload);
         break;
       default: {
         const unhandled: never = m;
