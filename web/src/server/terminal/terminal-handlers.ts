@@ -1,9 +1,147 @@
-// socket.io handlers for browser terminals ("terminal.*").
-// Placeholder until terminals land: refuses every request.
+// socket.io handlers for browser terminals ("terminal.*"). A session belongs to the socket that
+// opened it: only that socket gets its output and exit, and only its input, resizes and close
+// are accepted. Each session is pinged while it lives (the host closes idle ones), closed when
+// its socket goes, and recorded in the team's audit log when it opens and when it ends.
+// Keystrokes and output are never logged.
+import { isAppError, TERMINAL_PING_MS, type TerminalIn, type TerminalOut, terminalInChannel } from "@berth/core";
+import { recordAudit } from "../audit/record-audit.ts";
+import { clientIp } from "../limits/client-ip.ts";
 import type { BerthServerSocket, SocketDeps } from "../sockets/attach-sockets.ts";
+import { type OpenedTerminal, openTerminal } from "./open-terminal.ts";
+import { terminalRelay } from "./terminal-relay.ts";
 
-export function registerTerminalHandlers(socket: BerthServerSocket, _deps: SocketDeps): void {
-  socket.on("terminal.open", (_req, ack) => {
-    if (typeof ack === "function") ack({ ok: false, code: "UNAVAILABLE", message: "terminals are not available yet" });
+/** Shells one browser connection may hold at once. */
+const MAX_SESSIONS_PER_SOCKET = 8;
+/** After a close, how long the host has to report the exit before the session is ended here anyway. */
+const CLOSE_WAIT_MS = 10_000;
+const MAX_INPUT_CHARS = 65_536;
+
+type Live = { opened: OpenedTerminal; startedAt: number; ping: NodeJS.Timeout; fallback?: NodeJS.Timeout; finished: boolean };
+
+const isSize = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 1_000;
+
+export function registerTerminalHandlers(socket: BerthServerSocket, deps: SocketDeps): void {
+  const log = deps.log.child({ component: "terminal" });
+  const relay = terminalRelay(deps.redis, log);
+  const mine = new Map<string, Live>();
+  let opening = 0;
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(socket.handshake.headers)) if (typeof v === "string") headers.set(k, v);
+  const ip = clientIp(headers);
+
+  const send = (sessionId: string, msg: TerminalIn) => deps.redis.publish(terminalInChannel(sessionId), JSON.stringify(msg));
+
+  const finish = async (live: Live, exitCode: number | null, reason: string | null) => {
+    if (live.finished) return;
+    live.finished = true;
+    clearInterval(live.ping);
+    clearTimeout(live.fallback);
+    const { sessionId, teamId, container } = live.opened;
+    live.opened.unlisten();
+    mine.delete(sessionId);
+    if (socket.connected) socket.emit("terminal.exit", { sessionId, exitCode, reason });
+    const durationMs = Date.now() - live.startedAt;
+    log.info({ session: sessionId, container: container.name, durationMs, exitCode }, "terminal session ended");
+    await recordAudit(deps.db, {
+      action: "container.terminal.close",
+      actorId: socket.data.userId,
+      teamId,
+      target: container.name,
+      ipAddress: ip,
+      data: { sessionId, containerId: container.id, app: container.appName, hostId: container.hostId, durationMs, exitCode, reason },
+    }).catch((err: Error) => log.error({ session: sessionId, err: err.message }, "could not record a terminal's end"));
+  };
+
+  const close = (live: Live) => {
+    if (live.finished || live.fallback) return;
+    void send(live.opened.sessionId, { type: "close" }).catch(() => {});
+    live.fallback = setTimeout(() => void finish(live, null, "closed (the host did not confirm)"), CLOSE_WAIT_MS);
+  };
+
+  socket.on("terminal.open", async (req, ack) => {
+    const reply = typeof ack === "function" ? ack : () => {};
+    if (mine.size + opening >= MAX_SESSIONS_PER_SOCKET) {
+      reply({ ok: false, code: "RATE_LIMITED", message: `at most ${MAX_SESSIONS_PER_SOCKET} terminals per connection` });
+      return;
+    }
+    opening++;
+    // Output that follows "ready" waits here until the browser has the session id.
+    const held: TerminalOut[] = [];
+    let onMessage: (m: TerminalOut) => void = (m) => {
+      held.push(m);
+    };
+    let opened: OpenedTerminal | undefined;
+    try {
+      opened = await openTerminal({ db: deps.db, redis: deps.redis, relay }, socket.data, req, (m) => onMessage(m));
+      const { sessionId, teamId, container } = opened;
+      // No audit entry, no session.
+      await recordAudit(deps.db, {
+        action: "container.terminal.open",
+        actorId: socket.data.userId,
+        teamId,
+        target: container.name,
+        ipAddress: ip,
+        data: { sessionId, containerId: container.id, app: container.appName, hostId: container.hostId },
+      });
+      const o = opened;
+      const live: Live = {
+        opened: o,
+        startedAt: Date.now(),
+        finished: false,
+        ping: setInterval(() => {
+          void send(sessionId, { type: "ping" }).then(
+            (receivers) => {
+              if (receivers === 0) void finish(live, null, `host ${o.container.hostId} went away`);
+            },
+            () => {},
+          );
+        }, TERMINAL_PING_MS),
+      };
+      mine.set(sessionId, live);
+      log.info({ session: sessionId, container: container.name, hostId: container.hostId }, "terminal session opened");
+      reply({ ok: true, sessionId });
+      const deliver = (m: TerminalOut) => {
+        if (m.type === "output") socket.emit("terminal.output", { sessionId, data: m.data });
+        else if (m.type === "exit") void finish(live, m.exitCode, m.reason);
+      };
+      onMessage = deliver;
+      for (const m of held.splice(0)) deliver(m);
+      if (!socket.connected) close(live);
+    } catch (err) {
+      if (opened) {
+        // Opened on the host but not recorded: end it there.
+        opened.unlisten();
+        void send(opened.sessionId, { type: "close" }).catch(() => {});
+      }
+      if (isAppError(err)) {
+        reply({ ok: false, code: err.code, message: err.message });
+      } else {
+        log.error({ err: (err as Error).message }, "terminal open failed");
+        reply({ ok: false, code: "INTERNAL", message: "the terminal could not be opened" });
+      }
+    } finally {
+      opening--;
+    }
+  });
+
+  socket.on("terminal.input", (sessionId, data) => {
+    const live = typeof sessionId === "string" ? mine.get(sessionId) : undefined;
+    if (!live || live.finished || typeof data !== "string" || data.length === 0 || data.length > MAX_INPUT_CHARS) return;
+    void send(sessionId, { type: "input", data }).catch(() => {});
+  });
+
+  socket.on("terminal.resize", (sessionId, cols, rows) => {
+    const live = typeof sessionId === "string" ? mine.get(sessionId) : undefined;
+    if (!live || live.finished || !isSize(cols) || !isSize(rows)) return;
+    void send(sessionId, { type: "resize", cols, rows }).catch(() => {});
+  });
+
+  socket.on("terminal.close", (sessionId) => {
+    const live = typeof sessionId === "string" ? mine.get(sessionId) : undefined;
+    if (live) close(live);
+  });
+
+  socket.on("disconnect", () => {
+    for (const live of mine.values()) close(live);
   });
 }
