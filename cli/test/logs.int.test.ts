@@ -1,0 +1,157 @@
+// `berth logs`: the real executable against the running stack. Lines are written to the app's
+// Redis stream in runtime-host's shape (and announced on the bus as runtime-host does).
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { type AppLogLine, appLogKey, type BusMessage, deployLogKey, EVENTS_CHANNEL, LOG_ARCHIVE_CURSORS, LOG_ARCHIVE_SET, ROOMS } from "@berth/core";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { call, signUp, type TestUser, teamWith } from "../../web/test/api.ts";
+import { childEnv, stack } from "../../web/test/config.ts";
+import { runBerth } from "./run-cli.ts";
+
+const scratch = mkdtempSync(join(tmpdir(), "berth-cli-logs-"));
+const redis = new Redis(stack.redisUrl);
+let owner: TestUser;
+let team: string;
+let token: string;
+let appId: string;
+const app = "talker";
+const keys: string[] = [];
+
+const berth = (args: string[]) => runBerth(scratch, args, token);
+
+async function writeLine(line: { replica: string; stream: "o" | "e"; text: string }, key = appLogKey(appId)): Promise<AppLogLine> {
+  const ts = Date.now();
+  const id = String(
+    await redis.xadd(key, "*", "c", `${line.replica.padEnd(12, "0")}`.slice(0, 12), "r", line.replica, "s", line.stream, "ts", String(ts), "t", line.text),
+  );
+  await redis.sadd(LOG_ARCHIVE_SET, key);
+  return {
+    id,
+    ts: new Date(ts).toISOString(),
+    container: line.replica.padEnd(12, "0").slice(0, 12),
+    replica: line.replica,
+    stream: line.stream === "e" ? "stderr" : "stdout",
+    text: line.text,
+  };
+}
+
+before(async () => {
+  owner = await signUp();
+  team = await teamWith(owner);
+  token = (await call("createToken", { cookie: owner.cookie, body: { name: "cli", scopes: ["apps:deploy"] } })).body.secret;
+  const created = await call("createApp", { cookie: owner.cookie, params: { team }, body: { name: app } });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  appId = created.body.app.id;
+  keys.push(appLogKey(appId));
+  await writeLine({ replica: "talker-1", stream: "o", text: "hello \x1b[32mgreen\x1b[0m \x1b[2J\x1b]0;pwned\x07world" });
+  await writeLine({ replica: "talker-2", stream: "e", text: "Error: disk FULL" });
+  await writeLine({ replica: "talker-1", stream: "o", text: "GET /health 200" });
+});
+
+after(async () => {
+  await redis.del(...keys);
+  await redis.hdel(LOG_ARCHIVE_CURSORS, ...keys);
+  await call("deleteTeam", { cookie: owner.cookie, params: { team } });
+  redis.disconnect();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe("berth logs", () => {
+  it("prints the app's lines with time, replica and a stderr mark, escape sequences removed", async () => {
+    const r = await berth(["logs", `${team}/${app}`]);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trimEnd().split("\n");
+    assert.equal(lines.length, 3, r.stdout);
+    assert.match(lines[0] as string, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3} talker-1 hello green world$/);
+    assert.match(lines[1] as string, / talker-2 \[stderr\] Error: disk FULL$/);
+    assert.equal(r.stdout.includes("\x1b"), false);
+  });
+
+  it("filters with --grep (any case), --container and --tail", async () => {
+    const grep = await berth(["logs", `${team}/${app}`, "--grep", "disk full"]);
+    assert.equal(grep.code, 0, grep.stderr);
+    assert.deepEqual(
+      grep.stdout
+        .trimEnd()
+        .split("\n")
+        .map((l) => l.replace(/^\S+ \S+ /, "")),
+      ["talker-2 [stderr] Error: disk FULL"],
+    );
+    const container = await berth(["logs", `${team}/${app}`, "--container", "talker-1", "-n", "1"]);
+    assert.match(container.stdout.trimEnd(), /talker-1 GET \/health 200$/);
+    assert.equal(container.stdout.trimEnd().split("\n").length, 1);
+    const bad = await berth(["logs", `${team}/${app}`, "--since", "yesterday"]);
+    assert.equal(bad.code, 2);
+  });
+
+  it("follows new lines until Ctrl-C", async () => {
+    const child = spawn(process.execPath, [join(import.meta.dirname, "../bin/berth.js"), "logs", `${team}/${app}`, "-f", "-n", "1"], {
+      cwd: scratch,
+      env: {
+        PATH: childEnv().PATH ?? "",
+        HOME: scratch,
+        BERTH_CONFIG: join(scratch, "config.json"),
+        BERTH_URL: stack.webUrl,
+        BERTH_TOKEN: token,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const closed = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    try {
+      for (let i = 0; i < 100 && !stdout.includes("GET /health"); i++) await sleep(100);
+      assert.match(stdout, /GET \/health 200/, stderr);
+      // Give the socket time to join before the live line (the history answer covers a race anyway).
+      const live = await writeLine({ replica: "talker-2", stream: "o", text: `live ${randomUUID()}` });
+      const message: BusMessage = { type: "app.log", room: ROOMS.logs(appId), payload: { version: 1, appId, lines: [live] } };
+      for (let i = 0; i < 100 && !stdout.includes(live.text); i++) {
+        if (i % 10 === 0) await redis.publish(EVENTS_CHANNEL, JSON.stringify(message));
+        await sleep(100);
+      }
+      assert.ok(stdout.includes(live.text), `stdout: ${stdout}\nstderr: ${stderr}`);
+      assert.equal(stdout.split(live.text).length, 2, "the live line printed once");
+    } finally {
+      child.kill("SIGINT");
+    }
+    assert.equal(await closed, 0, stderr);
+  });
+
+  it("prints a deployment's log with --build, also once Redis has forgotten it", async () => {
+    const id = randomUUID();
+    const c = new pg.Client({ connectionString: stack.databaseUrl });
+    await c.connect();
+    await c.query(`INSERT INTO deployment (id, "appId", kind, "imageRef", status) VALUES ($1, $2, 'image', 'x', 'failed')`, [id, appId]);
+    await c.end();
+    const key = deployLogKey(id);
+    keys.push(key);
+    const last = String(await redis.xadd(key, "*", "t", "Step 1/2 : FROM \x1b[1mbase\x1b[0m"));
+    await redis.xadd(key, "*", "t", "Step 2/2 : RUN false");
+    const second = String((await redis.xrevrange(key, "+", "-", "COUNT", 1))[0]?.[0]);
+    await redis.sadd(LOG_ARCHIVE_SET, key);
+    assert.ok(last);
+    const fresh = await berth(["logs", `${team}/${app}`, "--build", id]);
+    assert.equal(fresh.code, 0, fresh.stderr);
+    assert.equal(fresh.stdout, "Step 1/2 : FROM base\nStep 2/2 : RUN false\n");
+
+    for (let i = 0; i < 100 && (await redis.hget(LOG_ARCHIVE_CURSORS, key)) !== second; i++) await sleep(100);
+    assert.equal(await redis.hget(LOG_ARCHIVE_CURSORS, key), second, "archived");
+    await redis.del(key);
+    const archived = await berth(["logs", `${team}/${app}`, "--build", id.slice(0, 8)]);
+    assert.equal(archived.code, 0, archived.stderr);
+    assert.equal(archived.stdout, fresh.stdout);
+  });
+});
