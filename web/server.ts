@@ -7,7 +7,7 @@ import { gitHttpHandler } from "./src/server/git/git-http.ts";
 import { attachSockets } from "./src/server/sockets/attach-sockets.ts";
 
 const e = env();
-const { log, auth } = ctx();
+const { log, auth, db, redis } = ctx();
 const app = next({ dev: e.NODE_ENV !== "production", dir: import.meta.dirname, hostname: "127.0.0.1", port: e.BERTH_WEB_PORT });
 await app.prepare();
 const handle = app.getRequestHandler();
@@ -17,7 +17,7 @@ const server = createServer((req, res) => {
   if (git(req, res)) return;
   void handle(req, res);
 });
-const sockets = attachSockets({ server, auth, redisUrl: e.REDIS_URL, trustedOrigins: e.trustedOrigins, log: log.child({ component: "sockets" }) });
+const sockets = attachSockets({ server, auth, db, redis, redisUrl: e.REDIS_URL, trustedOrigins: e.trustedOrigins, log: log.child({ component: "sockets" }) });
 
 server.on("error", (err: NodeJS.ErrnoException) => {
   log.fatal({ err: err.message, port: e.BERTH_WEB_PORT }, err.code === "EADDRINUSE" ? `port ${e.BERTH_WEB_PORT} is already taken` : "server error");

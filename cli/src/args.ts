@@ -86,7 +86,9 @@ function toParseArgs(options: Options) {
   return Object.fromEntries(
     Object.entries(options).map(([name, o]) => [
       name,
-      o.type === "boolean" ? { type: "boolean" as const, ...(o.short ? { short: o.short } : {}) } : { type: "string" as const, multiple: o.type === "list" },
+      o.type === "boolean"
+        ? { type: "boolean" as const, ...(o.short ? { short: o.short } : {}) }
+        : { type: "string" as const, multiple: o.type === "list", ...("short" in o && o.short ? { short: o.short } : {}) },
     ]),
   );
 }

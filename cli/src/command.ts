@@ -11,7 +11,7 @@ export type OptionSpec =
   /** Repeatable: `--scope a --scope b`. */
   | { type: "list"; help: string; value: string; required?: boolean; missing?: string; choices?: readonly string[] }
   /** A positive whole number; the API checks the range. */
-  | { type: "int"; help: string; value: string; required?: boolean; missing?: string };
+  | { type: "int"; help: string; value: string; short?: string; required?: boolean; missing?: string };
 
 export type Options = Record<string, OptionSpec>;
 

@@ -63,6 +63,11 @@ export class Output {
     readonly json: boolean,
   ) {}
 
+  /** stdout is a terminal (colour may be shown). */
+  get isTTY(): boolean {
+    return (this.stdout as { isTTY?: boolean }).isTTY === true;
+  }
+
   line(text = ""): void {
     this.stdout.write(`${text}\n`);
   }

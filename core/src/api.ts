@@ -188,6 +188,23 @@ export type RouteDef = {
 const route = <const R extends RouteDef>(r: R) => r;
 const strict = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict();
 
+/** Filters and cursors of an app's runtime log (list and download). */
+const appLogsQuery = {
+  /** Lines after this cursor, oldest first (following); otherwise the newest lines before `before`, oldest first. */
+  after: logCursor.optional(),
+  before: logCursor.optional(),
+  /** Engine timestamps, inclusive. */
+  since: isoDate.optional(),
+  until: isoDate.optional(),
+  /** Case-insensitive text to look for. */
+  q: z.string().min(1).max(200).optional(),
+  /** Docker id (12 hex) or container name. */
+  container: z.string().min(1).max(128).optional(),
+  stream: z.enum(LOG_STREAMS).optional(),
+};
+/** Most lines one download carries. */
+export const APP_LOG_DOWNLOAD_MAX_LINES = 100_000;
+
 export const ROUTES = {
   me: route({
     method: "GET",
@@ -678,20 +695,17 @@ export const ROUTES = {
     summary: "An app's runtime log: search by text, time range, container and stream; page by cursor",
     access: { kind: "team", permission: "logs.read" },
     status: 200,
-    query: strict({
-      /** Lines after this cursor, oldest first (following); otherwise the newest lines before `before`, oldest first. */
-      after: logCursor.optional(),
-      before: logCursor.optional(),
-      since: isoDate.optional(),
-      until: isoDate.optional(),
-      /** Case-insensitive text to look for. */
-      q: z.string().min(1).max(200).optional(),
-      /** Docker id (12 hex) or container name. */
-      container: z.string().min(1).max(128).optional(),
-      stream: z.enum(LOG_STREAMS).optional(),
-      limit: z.coerce.number().int().min(1).max(5000).default(500),
-    }),
+    query: strict({ ...appLogsQuery, limit: z.coerce.number().int().min(1).max(5000).default(500) }),
     response: z.object({ lines: z.array(appLogLine), /** more lines match beyond this page */ more: z.boolean() }),
+  }),
+  downloadAppLogs: route({
+    method: "GET",
+    path: "/api/v1/teams/{team}/apps/{app}/logs/download",
+    summary:
+      "An app's runtime log as a text file (`<ISO time> <replica> <stdout|stderr|system> <text>` per line), same filters as the list; the newest `limit` matching lines (header X-Berth-Truncated when there were more)",
+    access: { kind: "team", permission: "logs.read" },
+    status: 200,
+    query: strict({ ...appLogsQuery, limit: z.coerce.number().int().min(1).max(APP_LOG_DOWNLOAD_MAX_LINES).default(APP_LOG_DOWNLOAD_MAX_LINES) }),
   }),
   getAppMetrics: route({
     method: "GET",

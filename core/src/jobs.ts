@@ -95,8 +95,10 @@ export const JOBS = {
     schema: z.object({
       version: z.literal(1),
       appId: z.string(),
+      /** For the team room's "removed" events (the app's row is gone when the job runs). */
+      teamId: z.string().optional(),
       hostnames: z.array(z.string().max(253)).max(100),
-      containers: z.array(z.object({ hostId: z.string(), name: z.string() })).max(1000),
+      containers: z.array(z.object({ hostId: z.string(), name: z.string(), id: z.string().optional() })).max(1000),
     }),
   }),
   /** Rewrites the proxy's route table from the database (repairs lost updates); scheduled. */

@@ -2,6 +2,8 @@
 // Under the app's advisory lock: queued deployments of the app are superseded by the new one,
 // so at most one is ever queued per app; the job id is the deployment id, so a retry collapses.
 import type { DeploymentKind } from "@berth/core/apps";
+import type { Redis } from "ioredis";
+import { publishDeployment } from "./app-events.ts";
 import type { Db, Deployment } from "./index.ts";
 
 export type NewDeployment = {
@@ -23,6 +25,8 @@ export async function startDeployment(
   db: Db,
   enqueue: (deploymentId: string) => Promise<void>,
   input: NewDeployment,
+  /** Announces the new and the superseded deployments to open pages. */
+  publisher: Redis,
 ): Promise<{ deployment: Deployment; superseded: string[] }> {
   const { deployment, superseded } = await db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${deployLockSql(input.appId)}))`;
@@ -54,5 +58,9 @@ export async function startDeployment(
     });
     throw err;
   }
+  const events = { db, publisher };
+  const ref = { appId: input.appId };
+  for (const id of superseded) await publishDeployment(events, ref, { id, status: "superseded", reason: "superseded by a newer deployment" }).catch(() => {});
+  await publishDeployment(events, ref, { id: deployment.id, status: "queued" }).catch(() => {});
   return { deployment, superseded };
 }

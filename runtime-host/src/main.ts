@@ -9,6 +9,10 @@ import { loadConfig } from "./config.ts";
 import { startHeartbeat } from "./heartbeat.ts";
 import { startInventory } from "./inventory.ts";
 import { dispatchHostJob } from "./jobs/dispatch.ts";
+import { startLogPipeline } from "./logs/start-log-pipeline.ts";
+import { watchContainers } from "./logs/watch-containers.ts";
+import { startMetrics } from "./metrics/start-metrics.ts";
+import { serveTerminals } from "./terminal/serve-terminals.ts";
 
 const config = loadConfig();
 const log = createLogger({ process: "runtime-host", level: config.LOG_LEVEL });
@@ -49,12 +53,22 @@ const worker = new Worker(hostQueue(config.BERTH_HOST_ID), (job) => dispatchHost
 worker.on("failed", (job, err) => jobsLog.error({ job: job?.name, jobId: job?.id, err: err.message }, "host job failed"));
 worker.on("stalled", (jobId) => jobsLog.warn({ jobId }, "host job stalled (lock lost); it will run again"));
 worker.on("error", (err) => jobsLog.error({ err }, "worker error"));
+serveTerminals({ docker, redis, hostId: config.BERTH_HOST_ID, log: log.child({ component: "terminal" }) });
+// Live logs and metrics of the app containers: their own connection, so a burst of log writes
+// never queues behind (or ahead of) BullMQ's commands.
+const telemetryRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+const logs = startLogPipeline({ docker, redis: telemetryRedis, hostId: config.BERTH_HOST_ID, log: log.child({ component: "logs" }) });
+const metrics = startMetrics({ docker, redis: telemetryRedis, log: log.child({ component: "metrics" }) });
+const watcher = watchContainers({ docker, hostId: config.BERTH_HOST_ID, log: log.child({ component: "watch" }), handlers: [logs, metrics] });
 log.info({ hostId: config.BERTH_HOST_ID, docker: config.DOCKER_SOCKET }, "runtime-host started");
 
 const shutdown = async (signal: string) => {
   log.info({ signal }, "shutting down");
   stopHeartbeat();
   stopInventory();
+  watcher.stop();
+  await Promise.all([logs.close(), metrics.close()]);
+  telemetryRedis.disconnect();
   await worker.close();
   await control.close();
   redis.disconnect();

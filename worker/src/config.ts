@@ -42,6 +42,10 @@ const schema = z.object({
   BERTH_PROXY_PORT: z.coerce.number().int().default(8080),
   /** A host whose last heartbeat is older than this is offline (same setting as web). */
   BERTH_HOST_STALE_MS: z.coerce.number().int().min(1_000).default(20_000),
+  /** Log lines (runtime and deploy) older than this are deleted from Postgres, hourly. */
+  BERTH_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(7),
+  /** How often the log archiver copies new lines from Redis streams to Postgres. */
+  BERTH_LOG_ARCHIVE_MS: z.coerce.number().int().min(50).max(60_000).default(500),
   LOG_LEVEL: logLevel,
 });
 

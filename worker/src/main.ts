@@ -13,6 +13,7 @@ import { loadConfig } from "./config.ts";
 import { createHostCaller } from "./hosts/call-host.ts";
 import type { JobContext } from "./jobs/context.ts";
 import { dispatch } from "./jobs/dispatch.ts";
+import { startLogArchiver } from "./logs/log-archiver.ts";
 
 const config = loadConfig();
 const log = createLogger({ process: "worker", level: config.LOG_LEVEL });
@@ -103,11 +104,20 @@ await deploysQueue.upsertJobScheduler(
   { every: 60_000, immediately: true },
   { name: JOBS.routesSync.name, data: { version: 1 }, opts: { removeOnComplete: 10, removeOnFail: 100 } },
 );
+const logArchiver = startLogArchiver({
+  db,
+  redis: publisher,
+  log: log.child({ component: "log-archiver" }),
+  ownerId,
+  intervalMs: config.BERTH_LOG_ARCHIVE_MS,
+  retentionDays: config.BERTH_LOG_RETENTION_DAYS,
+});
 log.info({ queues, ownerId }, "worker started");
 
 const shutdown = async (signal: string) => {
   log.info({ signal }, "shutting down");
   clearInterval(aliveTimer);
+  await logArchiver.stop();
   await Promise.all(workers.map((w) => w.close()));
   await publisher.del(workerAliveKey(ownerId)).catch(() => undefined);
   await hosts.close();

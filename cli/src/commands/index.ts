@@ -9,6 +9,7 @@ import { hosts } from "./hosts.ts";
 import { images } from "./images.ts";
 import { invitations } from "./invitations.ts";
 import { login, logout, whoami } from "./login.ts";
+import { logs } from "./logs.ts";
 import { members } from "./members.ts";
 import { teams } from "./teams.ts";
 import { tokens } from "./tokens.ts";
@@ -26,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   ...deployCommands,
   ...appSettings,
   ...containers,
+  logs,
   audit,
   ...hosts,
 ];

@@ -18,3 +18,12 @@ export function formatAge(iso: string, now = Date.now()): string {
   if (s < 86_400) return `${Math.round(s / 3600)}h ago`;
   return `${Math.round(s / 86_400)}d ago`;
 }
+
+/** A transfer rate, e.g. "1.2 KiB/s". */
+export const formatRate = (bytesPerSecond: number) => `${formatBytes(Math.max(0, Math.round(bytesPerSecond)))}/s`;
+
+/** A CPU share (100 = one CPU busy): one decimal below 10 %, whole numbers above. */
+export function formatPercent(n: number): string {
+  const v = Math.max(0, n);
+  return `${v < 10 ? v.toFixed(1) : Math.round(v).toString()} %`;
+}

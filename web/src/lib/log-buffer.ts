@@ -14,11 +14,6 @@ export type LogBuffer = {
 
 export const emptyLog = (): LogBuffer => ({ lines: [], dropped: 0, seen: new Set(), lastId: undefined });
 
-// Colours and cursor moves from build tools mean nothing in a plain-text view.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching terminal escape sequences is the point
-const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\r/g;
-export const plainText = (text: string) => text.replace(ANSI, "");
-
 /** Appends the lines not taken yet; returns the same buffer when nothing was new. */
 export function appendLines(buf: LogBuffer, incoming: readonly LogLine[], max: number): LogBuffer {
   const fresh: LogLine[] = [];
@@ -27,7 +22,8 @@ export function appendLines(buf: LogBuffer, incoming: readonly LogLine[], max: n
     if (buf.seen.has(line.id) || seen?.has(line.id)) continue;
     seen ??= new Set(buf.seen);
     seen.add(line.id);
-    fresh.push({ ...line, text: plainText(line.text) });
+    // The text stays as written: the view renders its colours and drops other escapes (lib/ansi.ts).
+    fresh.push(line);
   }
   if (!seen) return buf;
   const all = buf.lines.concat(fresh);

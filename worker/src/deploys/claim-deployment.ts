@@ -8,7 +8,11 @@ import { sleep } from "./watch-deployment.ts";
 
 export const RUNNING_STATES = ["building", "pushing", "starting", "health_checking"] as const;
 
-export type Claim = { kind: "claimed" } | { kind: "skip"; why: string } | { kind: "superseded" } | { kind: "orphaned"; ownerId: string | null };
+export type Claim =
+  | { kind: "claimed" }
+  | { kind: "skip"; why: string }
+  | { kind: "superseded"; appId: string; reason: string }
+  | { kind: "orphaned"; ownerId: string | null };
 
 async function tryClaim(db: Db, deploymentId: string, ownerId: string): Promise<Claim | "busy"> {
   return db.$transaction(async (tx) => {
@@ -24,11 +28,9 @@ async function tryClaim(db: Db, deploymentId: string, ownerId: string): Promise<
     }
     const newer = await tx.deployment.count({ where: { appId: row.appId, status: "queued", createdAt: { gt: row.createdAt } } });
     if (newer > 0) {
-      await tx.deployment.update({
-        where: { id: row.id },
-        data: { status: "superseded", reason: "superseded by a newer deployment", finishedAt: new Date() },
-      });
-      return { kind: "superseded" } as const;
+      const reason = "superseded by a newer deployment";
+      await tx.deployment.update({ where: { id: row.id }, data: { status: "superseded", reason, finishedAt: new Date() } });
+      return { kind: "superseded", appId: row.appId, reason } as const;
     }
     const running = await tx.deployment.count({ where: { appId: row.appId, status: { in: [...RUNNING_STATES] } } });
     if (running > 0) return "busy" as const;

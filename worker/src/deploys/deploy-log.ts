@@ -2,6 +2,7 @@
 // by id) and, batched, to the app's socket room. Used by builds and deploys alike.
 import { DEPLOY_LOG_MAX_LINES, DEPLOY_LOG_TTL_S, deployLogKey } from "@berth/core/apps";
 import { type BusMessage, EVENTS_CHANNEL, ROOMS } from "@berth/core/events";
+import { LOG_ARCHIVE_SET } from "@berth/core/logs";
 import type { Redis } from "ioredis";
 
 /** Longest line kept; longer ones are cut with a marker. */
@@ -24,6 +25,8 @@ export function deployLog(redis: Redis, appId: string, deploymentId: string): De
       const multi = redis.multi();
       for (const text of lines) multi.xadd(key, "MAXLEN", "~", String(DEPLOY_LOG_MAX_LINES), "*", "t", text);
       multi.expire(key, DEPLOY_LOG_TTL_S);
+      // The archiver copies the stream to Postgres, where the log outlives the stream.
+      multi.sadd(LOG_ARCHIVE_SET, key);
       const res = (await multi.exec()) ?? [];
       const ids = res.slice(0, lines.length).map(([, id]) => String(id));
       const ts = new Date().toISOString();

@@ -1,7 +1,7 @@
-// Every change of a deployment's status goes through here: the row, then the app's socket room.
+// Every change of a deployment's status goes through here: the row, then the app's and the team's socket rooms.
 import type { DeploymentState } from "@berth/core/apps";
-import { type BusMessage, EVENTS_CHANNEL, ROOMS } from "@berth/core/events";
 import type { Db } from "@berth/db";
+import { publishDeployment } from "@berth/db/app-events";
 import type { Redis } from "ioredis";
 
 const FINISHED = new Set<DeploymentState>(["live", "failed", "cancelled", "superseded"]);
@@ -21,10 +21,5 @@ export async function setDeploymentStatus(
       ...(FINISHED.has(status) ? { finishedAt: new Date() } : {}),
     },
   });
-  const message: BusMessage = {
-    type: "deployment.updated",
-    room: ROOMS.app(deployment.appId),
-    payload: { version: 1, appId: deployment.appId, deploymentId: deployment.id, status, reason: extra.reason ?? null },
-  };
-  await deps.publisher.publish(EVENTS_CHANNEL, JSON.stringify(message));
+  await publishDeployment(deps, { appId: deployment.appId }, { id: deployment.id, status, reason: extra.reason ?? null });
 }

@@ -8,8 +8,8 @@ import { replicaName } from "@berth/core/apps";
 import { releaseSpec } from "@berth/core/container-spec";
 import { deleteRoute, ROUTE_SETTLE_MS, setRoute } from "@berth/core/routes";
 import type { Release } from "@berth/db";
+import { publishContainer } from "@berth/db/app-events";
 import type { JobContext } from "../jobs/context.ts";
-import { publishContainer } from "./app-events.ts";
 import { appHostnames } from "./app-hostnames.ts";
 import { DeployError } from "./deploy-error.ts";
 import type { DeployLog } from "./deploy-log.ts";
@@ -52,9 +52,17 @@ export async function rollOut(ctx: JobContext, input: RollOutInput): Promise<voi
         const row = await ctx.db.container.create({
           data: { hostId: host.id, teamId: app.teamId, appId: app.id, releaseId: release.id, name, image: release.imageRef, state: "creating" },
         });
-        const ref: Started = { id: row.id, hostId: host.id, name, address: host.address, hostPort: null, appId: app.id };
+        await publishContainer(ctx, { appId: app.id, teamId: app.teamId }, row.id, "creating");
+        const ref: Started = { id: row.id, hostId: host.id, name, address: host.address, hostPort: null, appId: app.id, teamId: app.teamId };
         started.push(ref);
-        const spec = releaseSpec({ name, team: app.teamSlug, app: app.name, appId: app.id, release: { ...release, config }, encryptionKey: ctx.config.BERTH_ENCRYPTION_KEY });
+        const spec = releaseSpec({
+          name,
+          team: app.teamSlug,
+          app: app.name,
+          appId: app.id,
+          release: { ...release, config },
+          encryptionKey: ctx.config.BERTH_ENCRYPTION_KEY,
+        });
         const pull = registryAuth(
           ctx.tokenKeys(),
           { port: ctx.config.BERTH_REGISTRY_PORT, service: ctx.config.BERTH_REGISTRY_SERVICE },
@@ -65,7 +73,7 @@ export async function rollOut(ctx: JobContext, input: RollOutInput): Promise<voi
         ref.hostPort = result.hostPort;
         await ctx.db.container.update({ where: { id: row.id }, data: { dockerId: result.dockerId, hostPort: result.hostPort, state: "running" } });
         await log.write(`  ${name} started on ${host.id} (127.0.0.1:${result.hostPort})`);
-        await publishContainer(ctx.publisher, app.id, row.id, "running");
+        await publishContainer(ctx, { appId: app.id, teamId: app.teamId }, row.id, "running");
       }),
     );
     checkAborted(signal);

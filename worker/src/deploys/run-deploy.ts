@@ -7,6 +7,7 @@
 import type { JobPayload } from "@berth/core";
 import { appRepository, workerAliveKey } from "@berth/core/apps";
 import type { Release } from "@berth/db";
+import { publishDeployment } from "@berth/db/app-events";
 import { HostCallError } from "../hosts/call-host.ts";
 import type { JobContext } from "../jobs/context.ts";
 import { claimDeployment } from "./claim-deployment.ts";
@@ -27,7 +28,11 @@ export async function deployRun(payload: JobPayload<"deployRun">, ctx: JobContex
     if (claim.ownerId && (await ctx.redis.exists(workerAliveKey(claim.ownerId)))) return;
     return failOrphan(ctx, payload.deploymentId);
   }
-  if (claim.kind === "superseded") return;
+  if (claim.kind === "superseded") {
+    // Published after the claim's transaction committed, so a page that refetches sees the row.
+    await publishDeployment(ctx, { appId: claim.appId }, { id: payload.deploymentId, status: "superseded", reason: claim.reason });
+    return;
+  }
   if (claim.kind === "skip") {
     ctx.log.info({ deploymentId: payload.deploymentId, why: claim.why }, "deployment not run");
     return;

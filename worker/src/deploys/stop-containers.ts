@@ -2,11 +2,11 @@
 // A host that is gone for good cannot be asked; its rows are dropped and its inventory, if it
 // ever comes back, removes what is left.
 import type { Db } from "@berth/db";
+import { publishContainer } from "@berth/db/app-events";
 import type { Redis } from "ioredis";
 import type { HostCaller } from "../hosts/call-host.ts";
-import { publishContainer } from "./app-events.ts";
 
-export type ContainerRef = { id: string; hostId: string; name: string; appId?: string | null };
+export type ContainerRef = { id: string; hostId: string; name: string; appId?: string | null; teamId?: string | null };
 
 export async function removeContainers(
   deps: { db: Db; hosts: HostCaller; publisher: Redis },
@@ -23,7 +23,7 @@ export async function removeContainers(
         if (!/no such container|not found/i.test((err as Error).message)) problems.push(`${c.name} on ${c.hostId}: ${(err as Error).message}`);
       }
       await deps.db.container.deleteMany({ where: { id: c.id } });
-      if (c.appId) await publishContainer(deps.publisher, c.appId, c.id, "removed");
+      if (c.appId) await publishContainer(deps, { appId: c.appId, teamId: c.teamId }, c.id, "removed");
     }),
   );
   return problems;

@@ -14,12 +14,17 @@ export async function hostDrain(payload: JobPayload<"hostDrain">, ctx: JobContex
   for (const appId of appIds) {
     const serving = await ctx.db.deployment.findFirst({ where: { appId, status: "live" }, orderBy: { createdAt: "desc" } });
     if (!serving?.releaseId) continue;
-    const { deployment } = await startDeployment(ctx.db, (id) => ctx.enqueue("deployRun", { version: 1, deploymentId: id }, { jobId: id }), {
-      appId,
-      kind: "config",
-      releaseId: serving.releaseId,
-      createdBy: null,
-    });
+    const { deployment } = await startDeployment(
+      ctx.db,
+      (id) => ctx.enqueue("deployRun", { version: 1, deploymentId: id }, { jobId: id }),
+      {
+        appId,
+        kind: "config",
+        releaseId: serving.releaseId,
+        createdBy: null,
+      },
+      ctx.publisher,
+    );
     ctx.log.info({ hostId: host.id, appId, deploymentId: deployment.id }, "moving an app off a draining host");
   }
 }

@@ -7,7 +7,7 @@
 import { type JobPayload, ONE_OFF_PREFIX } from "@berth/core";
 import type { ReleaseConfig } from "@berth/core/apps";
 import { releaseSpec } from "@berth/core/container-spec";
-import { publishContainer } from "../deploys/app-events.ts";
+import { publishContainer } from "@berth/db/app-events";
 import { RUNNING_STATES } from "../deploys/claim-deployment.ts";
 import { refreshAppRoutes } from "../deploys/refresh-routes.ts";
 import { registryAuth, repoOf } from "../deploys/registry-auth.ts";
@@ -40,7 +40,7 @@ export async function hostInventory(payload: JobPayload<"hostInventory">, ctx: J
       if (seen.state !== row.state || seen.hostPort !== row.hostPort || seen.dockerId !== row.dockerId) {
         await ctx.db.container.update({ where: { id: row.id }, data: { state: seen.state, hostPort: seen.hostPort, dockerId: seen.dockerId } });
         if (seen.hostPort !== row.hostPort && row.appId) touchedApps.add(row.appId);
-        if (row.appId) await publishContainer(ctx.publisher, row.appId, row.id, seen.state);
+        if (row.appId) await publishContainer(ctx, { appId: row.appId, teamId: row.teamId }, row.id, seen.state);
       }
       continue;
     }
@@ -50,6 +50,7 @@ export async function hostInventory(payload: JobPayload<"hostInventory">, ctx: J
     const release = serving?.releaseId === row.releaseId ? await ctx.db.release.findUnique({ where: { id: row.releaseId } }) : null;
     if (!release) {
       await ctx.db.container.delete({ where: { id: row.id } });
+      await publishContainer(ctx, { appId: row.app.id, teamId: row.teamId }, row.id, "removed");
       continue;
     }
     ctx.log.warn({ hostId: host.id, name: row.name }, "a replica of the serving release vanished: starting it again");
@@ -70,7 +71,7 @@ export async function hostInventory(payload: JobPayload<"hostInventory">, ctx: J
       );
       const result = await ctx.hosts.call(host.id, "containerRun", { version: 1, spec, pull }, { timeoutMs: 300_000 });
       await ctx.db.container.update({ where: { id: row.id }, data: { dockerId: result.dockerId, hostPort: result.hostPort, state: "running" } });
-      await publishContainer(ctx.publisher, row.app.id, row.id, "running");
+      await publishContainer(ctx, { appId: row.app.id, teamId: row.teamId }, row.id, "running");
       touchedApps.add(row.app.id);
     } catch (err) {
       ctx.log.error({ hostId: host.id, name: row.name, err: (err as Error).message }, "could not restore a replica");

@@ -6,14 +6,20 @@ import type { Redis } from "ioredis";
 import { defaultHostname } from "./app-address.ts";
 import type { Enqueue } from "./app-deps.ts";
 
-export async function teardownPayload(db: Db, app: { id: string; name: string }, teamSlug: string, domain: string): Promise<JobPayload<"appTeardown">> {
+export async function teardownPayload(
+  db: Db,
+  app: { id: string; name: string; teamId?: string },
+  teamSlug: string,
+  domain: string,
+): Promise<JobPayload<"appTeardown">> {
   const [domains, containers] = await Promise.all([
     db.domain.findMany({ where: { appId: app.id }, select: { hostname: true } }),
-    db.container.findMany({ where: { appId: app.id }, select: { hostId: true, name: true }, take: 1000 }),
+    db.container.findMany({ where: { appId: app.id }, select: { id: true, hostId: true, name: true }, take: 1000 }),
   ]);
   return {
     version: 1,
     appId: app.id,
+    ...(app.teamId ? { teamId: app.teamId } : {}),
     hostnames: [defaultHostname(app.name, teamSlug, domain), ...domains.map((d) => d.hostname)].slice(0, 100),
     containers,
   };

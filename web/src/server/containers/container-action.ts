@@ -1,5 +1,6 @@
 // start / stop / restart / kill / remove one container through its host's runtime-host. The
 // row follows: its new state, or gone when removed (or when the host no longer has it).
+import { publishContainer } from "@berth/db/app-events";
 import type { AppDeps } from "../apps/app-deps.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import type { TeamContext } from "../auth/authorize.ts";
@@ -25,11 +26,16 @@ export async function containerAction(deps: AppDeps, caller: Caller, team: TeamC
     ipAddress: caller.ip,
     data: { hostId: c.hostId },
   });
+  // Other open pages of the app learn of it at once (the worker publishes its own changes).
+  const announce = (s: string) =>
+    c.appId ? publishContainer({ db, publisher: deps.redis }, { appId: c.appId, teamId: team.id }, c.id, s).catch(() => {}) : Promise.resolve();
   if (action === "remove") {
     await db.container.deleteMany({ where: { id: c.id } });
+    await announce("removed");
     return null;
   }
   const updated = await db.container.update({ where: { id: c.id }, data: { state }, include: { app: { select: { name: true } } } });
+  await announce(state);
   const [view] = await containerViews(db, [updated]);
   return view ?? null;
 }

@@ -2,6 +2,7 @@
 // claims under the same lock, so it either sees "cancelled" or has already started); a running
 // one is asked to stop through a Redis key the worker polls; a finished one cannot be.
 import { AppError, type DeploymentState, deployCancelKey, isFinished, JOBS } from "@berth/core";
+import { publishDeployment } from "@berth/db/app-events";
 import { deployLockSql } from "@berth/db/start-deployment";
 import type { AppDeps } from "../apps/app-deps.ts";
 import { findApp } from "../apps/find-app.ts";
@@ -30,6 +31,7 @@ export async function cancelDeployment(deps: AppDeps, caller: Caller, team: Team
   if (status === "cancelled") {
     // Best effort: the worker skips a cancelled deployment anyway if the job is already taken.
     await deps.dequeue(JOBS.deployRun.queue, d.id);
+    await publishDeployment({ db, publisher: deps.redis }, { appId: app.id, teamId: team.id }, { id: d.id, status: "cancelled" }).catch(() => {});
   } else if (isFinished(status as DeploymentState)) {
     throw new AppError("CONFLICT", `deployment ${d.id} is already ${status}`);
   } else {

@@ -4,7 +4,12 @@ import { JOBS } from "@berth/core";
 import { type NewDeployment, startDeployment } from "@berth/db/start-deployment";
 import type { AppDeps } from "../apps/app-deps.ts";
 
-export async function launch(deps: Pick<AppDeps, "db" | "enqueue">, input: NewDeployment) {
-  const { deployment } = await startDeployment(deps.db, (id) => deps.enqueue(JOBS.deployRun, { version: 1, deploymentId: id }, { jobId: id }), input);
+export async function launch(deps: Pick<AppDeps, "db" | "enqueue" | "redis">, input: NewDeployment) {
+  const { deployment } = await startDeployment(
+    deps.db,
+    (id) => deps.enqueue(JOBS.deployRun, { version: 1, deploymentId: id }, { jobId: id }),
+    input,
+    deps.redis,
+  );
   return deployment;
 }

@@ -24,7 +24,7 @@ export type StartBuildInput = {
 /** A build row's source for a repository: never with the URL's credentials. */
 export const repoSource = (redactedUrl: string, ref: string) => `repo:${redactedUrl}#${ref}`;
 
-export async function startBuild(deps: Pick<AppDeps, "db" | "enqueue">, input: StartBuildInput) {
+export async function startBuild(deps: Pick<AppDeps, "db" | "enqueue" | "redis">, input: StartBuildInput) {
   const { db } = deps;
   const { app, buildId, actor } = input;
   let d: Awaited<ReturnType<typeof launch>>;

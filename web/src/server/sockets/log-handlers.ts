@@ -1,9 +1,41 @@
 // socket.io handlers for following an app's runtime log ("logs.follow" / "logs.unfollow").
-// Placeholder until the log pipeline lands: refuses every request.
+// The socket joins the app's log room BEFORE history is read: a line written in between then
+// arrives both in the answer and live, and the viewer's mergeNewer (core/src/log-merge.ts) keeps
+// it once — the other order would lose it.
+import { type LogsFollowAck, logsFollow, ROOMS } from "@berth/core";
+import { readAppLogs } from "../logs/read-app-logs.ts";
 import type { BerthServerSocket, SocketDeps } from "./attach-sockets.ts";
+import { mayOnApp } from "./may-join.ts";
 
-export function registerLogHandlers(socket: BerthServerSocket, _deps: SocketDeps): void {
-  socket.on("logs.follow", (_req, ack) => {
-    if (typeof ack === "function") ack({ ok: false, code: "UNAVAILABLE", message: "log following is not available yet" });
+/** History lines one answer carries after a cursor; beyond it `more` is set and the viewer pages with the API. */
+export const FOLLOW_HISTORY_LIMIT = 2_000;
+
+export function registerLogHandlers(socket: BerthServerSocket, deps: SocketDeps): void {
+  socket.on("logs.follow", async (req, ack) => {
+    const reply = typeof ack === "function" ? ack : (_: LogsFollowAck) => {};
+    const parsed = logsFollow.safeParse(req);
+    if (!parsed.success) {
+      reply({ ok: false, code: "BAD_REQUEST", message: parsed.error.issues[0]?.message ?? "invalid request" });
+      return;
+    }
+    const { appId, after, tail } = parsed.data;
+    try {
+      if (!(await mayOnApp(deps.roles, socket.data, appId, "logs.read"))) {
+        reply({ ok: false, code: "FORBIDDEN", message: "you may not read this app's logs" });
+        return;
+      }
+      await socket.join(ROOMS.logs(appId));
+      const history = await readAppLogs(deps, appId, after ? { after, limit: FOLLOW_HISTORY_LIMIT } : { limit: tail });
+      // `more` is about lines after the answer (the reader's is about older ones when it tails): the newest lines end the log.
+      reply({ ok: true, lines: history.lines, more: after ? history.more : false });
+    } catch (err) {
+      deps.log.warn({ err, appId }, "logs.follow failed");
+      void socket.leave(ROOMS.logs(appId));
+      reply({ ok: false, code: "INTERNAL", message: "could not read the log" });
+    }
+  });
+
+  socket.on("logs.unfollow", (appId) => {
+    if (typeof appId === "string") void socket.leave(ROOMS.logs(appId));
   });
 }

@@ -1,12 +1,13 @@
 "use client";
-import { roleHas, type teamSummary } from "@berth/core";
+import { ROOMS, roleHas, type teamSummary } from "@berth/core";
 import Link from "next/link";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { z } from "zod";
 import { ErrorNote, inputClass, primaryButton, RoleBadge, TableFrame, theadClass, When } from "@/components/ui";
 import { api, describeError } from "@/lib/api-client";
 import { useApi } from "@/lib/use-api";
 import { useRetry } from "@/lib/use-retry";
+import { useSocket } from "@/lib/use-socket";
 import { type App, appHref, DeploymentStatus } from "./parts";
 
 type Team = z.infer<typeof teamSummary>;
@@ -20,6 +21,7 @@ export function AppsView() {
   const sorted = teams.data?.teams.slice().sort((a, b) => Number(b.personal) - Number(a.personal) || a.name.localeCompare(b.name));
   const shown = sorted?.filter((t) => picked === ALL || t.slug === picked);
   const canCreate = sorted?.some((t) => roleHas(t.role, "apps.write"));
+  const live = useTeamEvents(shown ?? [], teams.reload);
 
   return (
     <div className="space-y-8">
@@ -44,15 +46,58 @@ export function AppsView() {
       {teams.error && <ErrorNote>{describeError(teams.error)}</ErrorNote>}
       {!teams.data && !teams.error && <p className="text-slate-500">Loading…</p>}
       {shown?.map((t) => (
-        <TeamApps key={t.id} team={t} />
+        <TeamApps key={t.id} team={t} version={live.versions[t.slug] ?? 0} onApps={live.register} />
       ))}
     </div>
   );
 }
 
-function TeamApps({ team }: { team: Team }) {
-  const apps = useApi(() => api("listApps", { params: { team: team.slug } }), `apps:${team.slug}`);
+/**
+ * Live lists: one socket joined to the shown teams' rooms. A deployment or container event
+ * reloads the list of the team that owns the app (every list when the app is new to the page),
+ * and a reconnect reloads everything, since events sent meanwhile are lost.
+ */
+function useTeamEvents(teams: readonly Team[], reloadTeams: () => Promise<void>) {
+  const [versions, setVersions] = useState<Record<string, number>>({});
+  const owner = useRef(new Map<string, string>());
+  const slugs = useRef<string[]>([]);
+  slugs.current = teams.map((t) => t.slug);
+  const bump = (only?: string) =>
+    setVersions((v) => {
+      const next = { ...v };
+      for (const slug of only ? [only] : slugs.current) next[slug] = (next[slug] ?? 0) + 1;
+      return next;
+    });
+  useSocket(
+    teams.map((t) => ROOMS.team(t.id)),
+    (socket, { onReconnect }) => {
+      const onApp = (e: { appId: string }) => bump(owner.current.get(e.appId));
+      socket.on("deployment.updated", onApp);
+      socket.on("container.updated", onApp);
+      onReconnect(() => {
+        void reloadTeams();
+        bump();
+      });
+    },
+  );
+  const register = (slug: string, appIds: readonly string[]) => {
+    for (const id of appIds) owner.current.set(id, slug);
+  };
+  return { versions, register };
+}
+
+function TeamApps({ team, version, onApps }: { team: Team; version: number; onApps: (slug: string, appIds: readonly string[]) => void }) {
+  const apps = useApi(() => api("listApps", { params: { team: team.slug } }), `apps:${team.slug}:${version}`);
   useRetry(apps);
+  const ids = apps.data?.apps.map((a) => a.id).join(",");
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `ids` stands for the list's app ids
+  useEffect(() => {
+    if (apps.data)
+      onApps(
+        team.slug,
+        apps.data.apps.map((a) => a.id),
+      );
+  }, [ids, team.slug]);
   const headingId = `team-apps-${team.slug}`;
   return (
     <section aria-labelledby={headingId} data-testid={`team-apps-${team.slug}`} className="space-y-3">

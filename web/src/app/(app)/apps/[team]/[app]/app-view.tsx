@@ -1,7 +1,7 @@
 "use client";
 import { isFinished, ROOMS, type Role, roleHas } from "@berth/core";
 import Link from "next/link";
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { ErrorNote, PageHeader, primaryButton } from "@/components/ui";
 import { type ApiError, api, describeError } from "@/lib/api-client";
 import { useApi } from "@/lib/use-api";
@@ -13,15 +13,12 @@ import { DeploymentsSection } from "./deployments-section";
 import { DomainsSection } from "./domains-section";
 import { EnvironmentSection } from "./environment-section";
 import { GitPushCommands } from "./git-push-commands";
+import { LogsSection } from "./logs-section";
+import { MetricsSection } from "./metrics-section";
 import { ReleasesSection } from "./releases-section";
 import { RunSection } from "./run-section";
 import { SettingsSection } from "./settings-section";
 import { TABS, type Tab } from "./tabs";
-
-/** While a deployment is under way, catch up this often in case a socket event was missed. */
-const CATCH_UP_MS = 5_000;
-/** Old replicas are stopped a drain period (2 s by default) after the switch. */
-const SETTLE_MS = 6_000;
 
 export function AppView({ team, app, tab, isAdmin }: { team: string; app: string; tab: Tab; isAdmin: boolean }) {
   const detail = useApi(() => api("getApp", { params: { team, app } }), `app:${team}/${app}`);
@@ -66,31 +63,18 @@ function LoadedApp({ app, reload, role, tab, isAdmin, stale }: LoadedProps) {
     await reload();
   };
 
-  useSocket(ROOMS.app(app.id), (socket) => {
+  useSocket(ROOMS.app(app.id), (socket, { onReconnect }) => {
     // The events say what changed; the page reads the details through the API.
     socket.on("deployment.updated", (e) => {
       if (e.appId === app.id) void refresh();
     });
+    // Created, changed state, or "removed" (old replicas retired after a deploy).
     socket.on("container.updated", (e) => {
       if (e.appId === app.id) setTick((t) => t + 1);
     });
+    // Whatever changed while the socket was away sent its events into the void: read everything once.
+    onReconnect(() => void refresh());
   });
-
-  const inFlight = app.latestDeployment !== null && !isFinished(app.latestDeployment.status);
-  const wasInFlight = useRef(inFlight);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `refresh` only calls stable setters and the loader's reload
-  useEffect(() => {
-    if (inFlight) {
-      wasInFlight.current = true;
-      const t = setInterval(() => void refresh(), CATCH_UP_MS);
-      return () => clearInterval(t);
-    }
-    if (!wasInFlight.current) return;
-    wasInFlight.current = false;
-    // A deployment stops the old replicas a little after it ends; look again once they are gone.
-    const t = setTimeout(() => setTick((n) => n + 1), SETTLE_MS);
-    return () => clearTimeout(t);
-  }, [inFlight]);
 
   const can = (permission: Parameters<typeof roleHas>[1]) => role !== undefined && roleHas(role, permission);
   const props: SectionProps = { app, tick, onChanged: refresh, can, isAdmin };
@@ -116,6 +100,8 @@ function LoadedApp({ app, reload, role, tab, isAdmin, stale }: LoadedProps) {
       </nav>
       {tab === "deployments" && app.sourceType === "git" && can("apps.deploy") && <GitPushCommands app={app} />}
       {tab === "deployments" && <DeploymentsSection {...props} />}
+      {tab === "logs" && <LogsSection {...props} />}
+      {tab === "metrics" && <MetricsSection {...props} />}
       {tab === "releases" && <ReleasesSection {...props} />}
       {tab === "environment" && <EnvironmentSection {...props} />}
       {tab === "settings" && <SettingsSection {...props} />}

@@ -1,16 +1,13 @@
 "use client";
 import Link from "next/link";
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useState } from "react";
 import { ConfirmButton } from "@/components/confirm-button";
 import { ErrorNote, inputClass, primaryButton, secondaryButton, TableFrame, theadClass, When } from "@/components/ui";
 import { api, describeError } from "@/lib/api-client";
 import { useApi } from "@/lib/use-api";
 import { useRetry } from "@/lib/use-retry";
-import { type Container, ContainerState } from "../../parts";
+import { appHref, type Container, ContainerState } from "../../parts";
 import type { SectionProps } from "./app-view";
-
-/** Old replicas go away without an event of their own (the worker drops their rows): look again this often. */
-const REFRESH_MS = 5_000;
 
 type Action = "start" | "stop" | "restart" | "kill" | "remove";
 
@@ -20,12 +17,7 @@ export function ContainersSection({ app, tick, onChanged, can, isAdmin }: Sectio
   const [error, setError] = useState<string>();
   const [committing, setCommitting] = useState<string>();
   const canAct = can("apps.deploy");
-  // States also change without an event: a replica retired after a deploy, a crash a host's inventory notices.
-  const reload = list.reload;
-  useEffect(() => {
-    const t = setInterval(() => void reload(), REFRESH_MS);
-    return () => clearInterval(t);
-  }, [reload]);
+  // No timer: `tick` moves on every container.updated / deployment.updated event and on a socket reconnect (app-view).
   const canCommit = can("images.push");
 
   async function act(c: Container, action: Action) {
@@ -76,6 +68,7 @@ export function ContainersSection({ app, tick, onChanged, can, isAdmin }: Sectio
                 hostLink={isAdmin}
                 canAct={canAct}
                 canCommit={canCommit}
+                canExec={can("containers.exec")}
                 committing={committing === c.id}
                 onCommitToggle={() => setCommitting(committing === c.id ? undefined : c.id)}
                 onAction={(a) => act(c, a)}
@@ -95,12 +88,13 @@ type RowProps = {
   hostLink: boolean;
   canAct: boolean;
   canCommit: boolean;
+  canExec: boolean;
   committing: boolean;
   onCommitToggle: () => void;
   onAction: (a: Action) => Promise<void>;
 };
 
-function ContainerRow({ c, team, hostLink, canAct, canCommit, committing, onCommitToggle, onAction }: RowProps) {
+function ContainerRow({ c, team, hostLink, canAct, canCommit, canExec, committing, onCommitToggle, onAction }: RowProps) {
   const [busy, setBusy] = useState(false);
   const running = c.state === "running" || c.state === "restarting";
   const run = async (a: Action) => {
@@ -158,6 +152,11 @@ function ContainerRow({ c, team, hostLink, canAct, canCommit, committing, onComm
                     onConfirm={() => run("remove")}
                   />
                 </>
+              )}
+              {canExec && c.state === "running" && c.appName && (
+                <Link href={`${appHref(team, c.appName)}/containers/${c.id}/terminal`} className={secondaryButton} aria-label={`Open a terminal in ${c.name}`}>
+                  Terminal
+                </Link>
               )}
               {canCommit && (
                 <button type="button" className={secondaryButton} onClick={onCommitToggle} aria-expanded={committing} aria-label={`Commit ${c.name}`}>

@@ -1,6 +1,8 @@
 // The app page's sections, one per `?tab=`; shared by the server page (which reads the query) and the view.
 export const TABS = [
   { id: "deployments", label: "Deployments" },
+  { id: "logs", label: "Logs" },
+  { id: "metrics", label: "Metrics" },
   { id: "releases", label: "Releases" },
   { id: "environment", label: "Environment" },
   { id: "settings", label: "Settings" },

@@ -2,6 +2,7 @@
 import { type DeploymentState, isFinished, roleHas } from "@berth/core";
 import Link from "next/link";
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
+import { AnsiText } from "@/components/ansi-text";
 import { ErrorNote, PageHeader, secondaryButton, When } from "@/components/ui";
 import { api, describeError } from "@/lib/api-client";
 import { useApi } from "@/lib/use-api";
@@ -243,7 +244,7 @@ function LogView({
         {loaded && lines.length === 0 && <p className="text-slate-400">{live ? "Waiting for output…" : "No output."}</p>}
         {lines.map((l) => (
           <div key={l.id} className="whitespace-pre-wrap break-all" data-testid="log-line">
-            {l.text}
+            <AnsiText text={l.text} />
           </div>
         ))}
       </div>
