@@ -12,6 +12,7 @@ import { Redis } from "ioredis";
 import { Server, type Socket } from "socket.io";
 import type { Auth } from "../auth/auth.ts";
 import { registerTerminalHandlers } from "../terminal/terminal-handlers.ts";
+import { type TerminalRelay, terminalRelay } from "../terminal/terminal-relay.ts";
 import { authenticateSocket } from "./authenticate-socket.ts";
 import { registerLogHandlers } from "./log-handlers.ts";
 import { mayJoin, type RoleLookups, roleLookups, type SocketUser } from "./may-join.ts";
@@ -21,7 +22,7 @@ export type SocketData = SocketUser;
 export type BerthServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type BerthServerSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 /** What the event handlers of one connection need; the same for every connection. */
-export type SocketDeps = { io: BerthServer; db: Db; redis: Redis; log: Logger; appRole: AppRoleLookup; roles: RoleLookups };
+export type SocketDeps = { io: BerthServer; db: Db; redis: Redis; log: Logger; appRole: AppRoleLookup; roles: RoleLookups; terminals: TerminalRelay };
 
 /** The caller's role in the team that owns an app; null when not a member (or no such app). */
 export type AppRoleLookup = (appId: string, userId: string) => Promise<Role | null>;
@@ -42,7 +43,8 @@ export function attachSockets(opts: { server: HttpServer; auth: Auth; db: Db; re
 
   io.use(authenticateSocket({ db: opts.db, auth: opts.auth, redis: opts.redis, log: opts.log }));
 
-  const deps: SocketDeps = { io, db: opts.db, redis: opts.redis, log: opts.log, appRole: roles.appRole, roles };
+  const terminals = terminalRelay(opts.redis, opts.log.child({ component: "terminal" }));
+  const deps: SocketDeps = { io, db: opts.db, redis: opts.redis, log: opts.log, appRole: roles.appRole, roles, terminals };
   io.on("connection", (socket) => {
     registerLogHandlers(socket, deps);
     registerTerminalHandlers(socket, deps);
@@ -73,6 +75,7 @@ export function attachSockets(opts: { server: HttpServer; auth: Auth; db: Db; re
     close: async () => {
       bus.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      terminals.close();
       adapterPub.disconnect();
       adapterSub.disconnect();
     },

@@ -8,7 +8,6 @@ import { recordAudit } from "../audit/record-audit.ts";
 import { clientIp } from "../limits/client-ip.ts";
 import type { BerthServerSocket, SocketDeps } from "../sockets/attach-sockets.ts";
 import { type OpenedTerminal, openTerminal } from "./open-terminal.ts";
-import { terminalRelay } from "./terminal-relay.ts";
 
 /** Shells one browser connection may hold at once. */
 const MAX_SESSIONS_PER_SOCKET = 8;
@@ -22,7 +21,7 @@ const isSize = (n: unknown): n is number => Number.isInteger(n) && (n as number)
 
 export function registerTerminalHandlers(socket: BerthServerSocket, deps: SocketDeps): void {
   const log = deps.log.child({ component: "terminal" });
-  const relay = terminalRelay(deps.redis, log);
+  const relay = deps.terminals;
   const mine = new Map<string, Live>();
   let opening = 0;
   const headers = new Headers();

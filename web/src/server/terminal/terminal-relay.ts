@@ -1,4 +1,4 @@
-// One Redis subscriber per web process for every terminal session it holds: each session's
+// One Redis subscriber per socket server (so per web process) for every terminal session it holds: each session's
 // `out` channel is subscribed while the session lives, and its messages go to that session's
 // listener only (the socket that opened it).
 import { type TerminalOut, terminalOut, terminalOutChannel } from "@berth/core";
@@ -8,15 +8,12 @@ import type { Redis } from "ioredis";
 export type TerminalRelay = {
   /** Subscribes to a session's output; resolves once Redis confirms, so nothing published after is missed. */
   listen: (sessionId: string, fn: (msg: TerminalOut) => void) => Promise<() => void>;
+  /** Ends the subscriber (the socket server is closing). */
+  close: () => void;
 };
-
-const KEY = Symbol.for("berth.web.terminal-relay");
-const store = globalThis as unknown as { [KEY]?: TerminalRelay };
 const OUT_PREFIX = terminalOutChannel("");
 
 export function terminalRelay(redis: Redis, log: Logger): TerminalRelay {
-  const existing = store[KEY];
-  if (existing) return existing;
   // A connection in subscriber mode can issue nothing else: a dedicated one.
   const sub = redis.duplicate({ maxRetriesPerRequest: null });
   const listeners = new Map<string, (msg: TerminalOut) => void>();
@@ -43,7 +40,10 @@ export function terminalRelay(redis: Redis, log: Logger): TerminalRelay {
         void sub.unsubscribe(terminalOutChannel(sessionId)).catch(() => {});
       };
     },
+    close: () => {
+      listeners.clear();
+      sub.disconnect();
+    },
   };
-  store[KEY] = relay;
   return relay;
 }
