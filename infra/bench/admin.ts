@@ -1,5 +1,10 @@
-// Signs the instance admin in for benchmarks (password from .berth/berth.env via `npm run bench`).
+// The stack's settings for benchmarks, read once (from .berth/berth.env via `npm run bench`), and
+// signing the instance admin in.
 export const webUrl = `http://127.0.0.1:${process.env.BERTH_WEB_PORT ?? "3000"}`;
+export const registryHost = `127.0.0.1:${process.env.BERTH_REGISTRY_PORT ?? "5000"}`;
+export const proxyPort = Number(process.env.BERTH_PROXY_PORT ?? "8080");
+export const domain = process.env.BERTH_DOMAIN ?? "localhost";
+export const redisUrl = process.env.REDIS_URL ?? "";
 
 export async function signInAdmin(): Promise<{ cookie: string; username: string }> {
   const email = process.env.BERTH_ADMIN_EMAIL ?? "admin@berth.localhost";

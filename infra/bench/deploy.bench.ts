@@ -10,14 +10,12 @@ import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { signInAdmin, webUrl } from "./admin.ts";
+import { domain, proxyPort, signInAdmin, webUrl } from "./admin.ts";
 import { summary } from "./stats.ts";
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, "../..");
 const example = join(root, "examples/node-http");
-const proxyPort = Number(process.env.BERTH_PROXY_PORT ?? "8080");
-const domain = process.env.BERTH_DOMAIN ?? "localhost";
 const ROUNDS = 5;
 const WAIT_MS = 120_000;
 

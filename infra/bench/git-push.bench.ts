@@ -8,14 +8,12 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { signInAdmin } from "./admin.ts";
+import { domain, proxyPort, signInAdmin } from "./admin.ts";
 import { api, get, rawDeploy } from "./deploy.bench.ts";
 import { summary } from "./stats.ts";
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, "../..");
-const proxyPort = Number(process.env.BERTH_PROXY_PORT ?? "8080");
-const domain = process.env.BERTH_DOMAIN ?? "localhost";
 const ROUNDS = 5;
 
 export async function benchGitPush(): Promise<void> {

@@ -12,12 +12,12 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { type BusMessage, EVENTS_CHANNEL } from "@berth/core/events";
 import { Redis } from "ioredis";
-import { signInAdmin, webUrl } from "./admin.ts";
+import { redisUrl, registryHost, signInAdmin, webUrl } from "./admin.ts";
 import { api } from "./deploy.bench.ts";
 import { mib, ms, summary } from "./stats.ts";
 
 const root = join(import.meta.dirname, "../..");
-const registry = `127.0.0.1:${process.env.BERTH_REGISTRY_PORT ?? "5000"}`;
+const registry = registryHost;
 const MEASURE_MS = 10_000;
 const VIEWERS = 1_000;
 const CHILDREN = 4;
@@ -86,7 +86,7 @@ async function measure(cookie: string, appId: string, viewers: number, children:
 
 /** The same latency seen on the Redis bus (runtime-host's share: engine → follower → XADD → PUBLISH). */
 async function busLatency(appId: string, forMs: number) {
-  const sub = new Redis(process.env.REDIS_URL ?? "");
+  const sub = new Redis(redisUrl);
   const samples: number[] = [];
   sub.on("message", (_c, raw: string) => {
     const now = Date.now();

@@ -10,16 +10,17 @@ import { createDb } from "@berth/db";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { call, signUp, type TestUser, teamWith } from "../../web/test/api.ts";
+import { stack } from "../../web/test/config.ts";
 import { deleteOldLogLines } from "../src/logs/delete-old-log-lines.ts";
 
-const redis = new Redis(process.env.REDIS_URL as string);
-const db = createDb(process.env.DATABASE_URL as string, { max: 2 });
+const redis = new Redis(stack.redisUrl);
+const db = createDb(stack.databaseUrl, { max: 2 });
 let owner: TestUser;
 let team: string;
 const keys: string[] = [];
 
 async function sql<T = Record<string, unknown>>(q: string, params: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  const c = new pg.Client({ connectionString: stack.databaseUrl });
   await c.connect();
   try {
     return (await c.query(q, params)).rows as T[];
