@@ -1,7 +1,6 @@
 // `berth logs`: the real executable against the running stack. Lines are written to the app's
 // Redis stream in runtime-host's shape (and announced on the bus as runtime-host does).
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,8 +11,8 @@ import { type AppLogLine, appLogKey, type BusMessage, deployLogKey, EVENTS_CHANN
 import { Redis } from "ioredis";
 import pg from "pg";
 import { call, signUp, type TestUser, teamWith } from "../../web/test/api.ts";
-import { childEnv, stack } from "../../web/test/config.ts";
-import { runBerth } from "./run-cli.ts";
+import { stack } from "../../web/test/config.ts";
+import { runBerth, startBerth } from "./run-cli.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "berth-cli-logs-"));
 const redis = new Redis(stack.redisUrl);
@@ -92,42 +91,23 @@ describe("berth logs", () => {
   });
 
   it("follows new lines until Ctrl-C", async () => {
-    const child = spawn(process.execPath, [join(import.meta.dirname, "../bin/berth.js"), "logs", `${team}/${app}`, "-f", "-n", "1"], {
-      cwd: scratch,
-      env: {
-        PATH: childEnv().PATH ?? "",
-        HOME: scratch,
-        BERTH_CONFIG: join(scratch, "config.json"),
-        BERTH_URL: stack.webUrl,
-        BERTH_TOKEN: token,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    const closed = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    const { child, out, closed } = startBerth(scratch, ["logs", `${team}/${app}`, "-f", "-n", "1"], token);
     try {
-      for (let i = 0; i < 100 && !stdout.includes("GET /health"); i++) await sleep(100);
-      assert.match(stdout, /GET \/health 200/, stderr);
+      for (let i = 0; i < 100 && !out.stdout.includes("GET /health"); i++) await sleep(100);
+      assert.match(out.stdout, /GET \/health 200/, out.stderr);
       // Give the socket time to join before the live line (the history answer covers a race anyway).
       const live = await writeLine({ replica: "talker-2", stream: "o", text: `live ${randomUUID()}` });
       const message: BusMessage = { type: "app.log", room: ROOMS.logs(appId), payload: { version: 1, appId, lines: [live] } };
-      for (let i = 0; i < 100 && !stdout.includes(live.text); i++) {
+      for (let i = 0; i < 100 && !out.stdout.includes(live.text); i++) {
         if (i % 10 === 0) await redis.publish(EVENTS_CHANNEL, JSON.stringify(message));
         await sleep(100);
       }
-      assert.ok(stdout.includes(live.text), `stdout: ${stdout}\nstderr: ${stderr}`);
-      assert.equal(stdout.split(live.text).length, 2, "the live line printed once");
+      assert.ok(out.stdout.includes(live.text), `out.stdout: ${out.stdout}\nout.stderr: ${out.stderr}`);
+      assert.equal(out.stdout.split(live.text).length, 2, "the live line printed once");
     } finally {
       child.kill("SIGINT");
     }
-    assert.equal(await closed, 0, stderr);
+    assert.equal(await closed, 0, out.stderr);
   });
 
   it("prints a deployment's log with --build, also once Redis has forgotten it", async () => {

@@ -6,11 +6,11 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { before, describe, it } from "node:test";
 import { ROUTES, type RouteName } from "@berth/core";
-import pg from "pg";
 import { io } from "socket.io-client";
 import { type CallOptions, call, rand, signInAs, signUp, type TestUser, teamWith } from "./api.ts";
 import { signIn, stack } from "./config.ts";
 import { pushImage } from "./registry.ts";
+import { sql } from "./sql.ts";
 
 async function seedWebhook(): Promise<string> {
   const res = await call("createWebhook", { cookie: users.owner.cookie, params: { team }, body: { url: "http://127.0.0.1:9/hook" } });
@@ -34,15 +34,6 @@ async function seedApp(): Promise<string> {
 }
 
 /** Rows web does not create itself (a worker's deployment in some state, a release), straight into the database. */
-async function sql(text: string, values: unknown[]): Promise<void> {
-  const c = new pg.Client({ connectionString: stack.databaseUrl });
-  await c.connect();
-  try {
-    await c.query(text, values);
-  } finally {
-    await c.end();
-  }
-}
 
 async function seedDeployment(status: "queued" | "failed"): Promise<string> {
   const id = randomUUID();

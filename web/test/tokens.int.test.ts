@@ -2,22 +2,11 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { before, describe, it } from "node:test";
-import pg from "pg";
 import { call, fakeIp, signUp, type TestUser, teamWith } from "./api.ts";
-import { stack } from "./config.ts";
+import { sql } from "./sql.ts";
 
 let user: TestUser;
 let team: string;
-
-async function sql<T = Record<string, unknown>>(q: string, params: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: stack.databaseUrl });
-  await c.connect();
-  try {
-    return (await c.query(q, params)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
 
 const newToken = async (scopes: string[], expiresInDays: number | null = 30) => {
   const res = await call("createToken", { cookie: user.cookie, body: { name: `t-${scopes.join("+")}`, scopes, expiresInDays } });

@@ -8,9 +8,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { appLogKey, deployLogKey, LOG_ARCHIVE_CURSORS, LOG_ARCHIVE_SET } from "@berth/core";
 import { createDb } from "@berth/db";
 import { Redis } from "ioredis";
-import pg from "pg";
 import { call, signUp, type TestUser, teamWith } from "../../web/test/api.ts";
 import { stack } from "../../web/test/config.ts";
+import { sql } from "../../web/test/sql.ts";
 import { deleteOldLogLines } from "../src/logs/delete-old-log-lines.ts";
 
 const redis = new Redis(stack.redisUrl);
@@ -18,16 +18,6 @@ const db = createDb(stack.databaseUrl, { max: 2 });
 let owner: TestUser;
 let team: string;
 const keys: string[] = [];
-
-async function sql<T = Record<string, unknown>>(q: string, params: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: stack.databaseUrl });
-  await c.connect();
-  try {
-    return (await c.query(q, params)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
 
 async function newApp(): Promise<string> {
   const name = `l-${randomUUID().slice(0, 8)}`;

@@ -6,24 +6,14 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { JOBS, QUEUE_PREFIX, QUEUES } from "@berth/core";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import pg from "pg";
 import { signUp, type TestUser, teamWith } from "../../web/test/api.ts";
 import { pushImage, tagRow } from "../../web/test/registry.ts";
+import { sql } from "../../web/test/sql.ts";
 
 const connection = new Redis(process.env.REDIS_URL as string, { maxRetriesPerRequest: null });
 const registryQueue = new Queue(QUEUES.registry, { connection, prefix: QUEUE_PREFIX });
 let owner: TestUser;
 let team: string;
-
-async function sql(q: string, params: unknown[] = []) {
-  const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await c.connect();
-  try {
-    return (await c.query(q, params)).rows;
-  } finally {
-    await c.end();
-  }
-}
 
 async function reconcile() {
   const job = await registryQueue.add(JOBS.registryReconcile.name, { version: 1 });
@@ -58,8 +48,8 @@ describe("registry reconciliation", () => {
       [recorded.digest, team],
     );
     // And a tag that exists only in the database.
-    const [repo] = await sql(`SELECT r.id FROM image_repository r JOIN team t ON t.id = r."teamId" WHERE t.slug = $1 AND r.name = 'app'`, [team]);
-    await sql(`INSERT INTO image_tag (id, "repositoryId", name, digest) VALUES (gen_random_uuid(), $1, 'ghost', 'sha256:0000')`, [repo.id]);
+    const [repo] = await sql<{ id: string }>(`SELECT r.id FROM image_repository r JOIN team t ON t.id = r."teamId" WHERE t.slug = $1 AND r.name = 'app'`, [team]);
+    await sql(`INSERT INTO image_tag (id, "repositoryId", name, digest) VALUES (gen_random_uuid(), $1, 'ghost', 'sha256:0000')`, [repo?.id]);
 
     await reconcile();
     const back = await tagRow(`${team}/app`, "v1");
