@@ -21,7 +21,7 @@ node_tests() { # label find-args...
   mapfile -t files < <(find core prisma web worker runtime-host infra cli -path '*/node_modules' -prune -o -path '*/.next' -prune -o -type f "$@" -print 2>/dev/null | sort)
   if [ ${#files[@]} -eq 0 ]; then die "no $label test files found"; fi
   say "$label tests (${#files[@]} files)"
-  node --import tsx --test --test-force-exit --test-reporter=spec --test-reporter-destination=stdout \
+  node --import tsx --test --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=tap --test-reporter-destination="$OUT/$label.tap" "${files[@]}" || status=1
   tally_tap "$OUT/$label.tap"
 }

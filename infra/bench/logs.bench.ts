@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { type BusMessage, EVENTS_CHANNEL } from "@berth/core/events";
+import { appLogKey } from "@berth/core/logs";
 import { Redis } from "ioredis";
 import { redisUrl, registryHost, signInAdmin, webUrl } from "./admin.ts";
 import { api } from "./deploy.bench.ts";
@@ -26,6 +27,10 @@ const BUCKET_MS = 0.1;
 const BUCKETS = 50_000;
 // 100 lines a second; a tiny HTTP server answers the health check.
 const PRINTER = "setInterval(() => console.log(String(Date.now())), 10); require('http').createServer((q, s) => s.end('ok')).listen(8080);";
+
+// Another app writing as fast as it can (500-line chunks, each write waiting for the pipe), for case (c).
+const FLOODER =
+  "const c = ('flood ' + 'x'.repeat(50) + '\\n').repeat(500); const w = () => process.stdout.write(c, w); w(); require('http').createServer((q, s) => s.end('ok')).listen(8080);";
 
 type Child = { proc: ChildProcess; lines: AsyncIterator<string> };
 
@@ -100,6 +105,57 @@ async function busLatency(appId: string, forMs: number) {
   return summary(samples);
 }
 
+/** Creates `app` in `team` running `script` on the seeded Node.js image and waits until it is live; its id. */
+async function deployNodeApp(cookie: string, team: string, app: string, script: string): Promise<string> {
+  const a = await api(cookie, "POST", `/api/v1/teams/${team}/apps`, {
+    name: app,
+    image: `${registry}/berth/node:latest`,
+    deploy: true,
+    config: { port: 8080, cmd: ["node", "-e", script], healthCheck: { type: "http", path: "/", timeoutS: 2, attempts: 100, intervalMs: 200 } },
+  });
+  if (a.status !== 201) throw new Error(`create app ${app}: ${a.status} ${JSON.stringify(a.json)}`);
+  const deploymentId = (a.json.deployment as { id: string }).id;
+  const until = Date.now() + 120_000;
+  for (;;) {
+    const d = await api(cookie, "GET", `/api/v1/teams/${team}/apps/${app}/deployments/${deploymentId}`);
+    if (d.json.status === "live") return (a.json.app as { id: string }).id;
+    if (["failed", "cancelled", "superseded"].includes(String(d.json.status)) || Date.now() > until)
+      throw new Error(`deploy ${app}: ${d.json.status} ${d.json.reason ?? ""}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Lines the flooder's container wrote in [from, to]: kept ones in its stream plus the counts its "dropped" markers carry. */
+async function floodRate(appId: string, from: number, to: number) {
+  const redis = new Redis(redisUrl);
+  try {
+    const entries = (await redis.xrange(appLogKey(appId), String(from), String(to))) as [string, string[]][];
+    let kept = 0;
+    let dropped = 0;
+    for (const [, fields] of entries) {
+      const text = fields[fields.indexOf("t") + 1] ?? "";
+      const m = /\[berth\] ([\d,]+) lines? dropped/.exec(text);
+      if (m?.[1]) dropped += Number(m[1].replaceAll(",", ""));
+      else if (text.startsWith("flood ")) kept++;
+    }
+    const s = (to - from) / 1000;
+    return { kept: kept / s, written: (kept + dropped) / s };
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** The dashboard's API under load: `n` sequential reads of the app, their p50/p99. */
+async function apiLatency(cookie: string, path: string, n: number) {
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await api(cookie, "GET", path);
+    samples.push(performance.now() - t0);
+  }
+  return summary(samples);
+}
+
 const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? Number.NaN) * 1024;
 
 export async function benchLogs(): Promise<void> {
@@ -110,23 +166,7 @@ export async function benchLogs(): Promise<void> {
   const created = await api(cookie, "POST", "/api/v1/teams", { slug: team, name: "Logs bench" });
   if (created.status !== 201) throw new Error(`create team: ${created.status} ${JSON.stringify(created.json)}`);
   try {
-    const a = await api(cookie, "POST", `/api/v1/teams/${team}/apps`, {
-      name: app,
-      image: `${registry}/berth/node:latest`,
-      deploy: true,
-      config: { port: 8080, cmd: ["node", "-e", PRINTER], healthCheck: { type: "http", path: "/", timeoutS: 2, attempts: 100, intervalMs: 200 } },
-    });
-    if (a.status !== 201) throw new Error(`create app: ${a.status} ${JSON.stringify(a.json)}`);
-    const appId = (a.json.app as { id: string }).id;
-    const deploymentId = (a.json.deployment as { id: string }).id;
-    const until = Date.now() + 120_000;
-    for (;;) {
-      const d = await api(cookie, "GET", `/api/v1/teams/${team}/apps/${app}/deployments/${deploymentId}`);
-      if (d.json.status === "live") break;
-      if (["failed", "cancelled", "superseded"].includes(String(d.json.status)) || Date.now() > until)
-        throw new Error(`deploy: ${d.json.status} ${d.json.reason ?? ""}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    const appId = await deployNodeApp(cookie, team, app, PRINTER);
 
     const idle = rssOf(webPid);
     const perViewerPerSecond = (r: { received: number }, n: number) => (r.received / n / (MEASURE_MS / 1000)).toFixed(0);
@@ -144,7 +184,22 @@ export async function benchLogs(): Promise<void> {
       `    ${VIEWERS} viewers: p50 ${ms(many.p50)}, p99 ${ms(many.p99)}, max ${ms(many.max)} (${many.received} lines, ${perViewerPerSecond(many, VIEWERS)}/s per viewer, clients in ${CHILDREN} processes) — goal p99 ≤ 100 ms`,
     );
     console.log(`    web RSS: idle ${mib(idle)}, with ${VIEWERS} viewers ${mib(loaded)} (+${mib(loaded - idle)})`);
+
+    // (c) Another app floods its log: this app's lines and the dashboard's API must not slow down.
+    const quiet = await apiLatency(cookie, `/api/v1/teams/${team}/apps/${app}`, 50);
+    const floodId = await deployNodeApp(cookie, team, "flooder", FLOODER);
+    const from = Date.now();
+    const [flooded, apiFlooded] = await Promise.all([measure(cookie, appId, 1, 1), apiLatency(cookie, `/api/v1/teams/${team}/apps/${app}`, 50)]);
+    const rate = await floodRate(floodId, from, Date.now());
+    await api(cookie, "DELETE", `/api/v1/teams/${team}/apps/flooder`);
+    console.log(
+      `    while another app writes ${rate.written.toFixed(0)} lines/s (${rate.kept.toFixed(0)}/s kept, the rest dropped with markers): 1 viewer p50 ${ms(flooded.p50)}, p99 ${ms(flooded.p99)}, max ${ms(flooded.max)} (${flooded.received} lines)`,
+    );
+    console.log(
+      `    dashboard API (GET the app, 50 in a row): quiet p50 ${ms(quiet.p50)}, p99 ${ms(quiet.p99)}; during the flood p50 ${ms(apiFlooded.p50)}, p99 ${ms(apiFlooded.p99)}`,
+    );
   } finally {
+    await api(cookie, "DELETE", `/api/v1/teams/${team}/apps/flooder`).catch(() => undefined);
     await api(cookie, "DELETE", `/api/v1/teams/${team}/apps/${app}`).catch(() => undefined);
     await api(cookie, "DELETE", `/api/v1/teams/${team}`).catch(() => undefined);
   }
