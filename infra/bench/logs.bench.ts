@@ -125,7 +125,7 @@ async function deployNodeApp(cookie: string, team: string, app: string, script: 
   }
 }
 
-/** Lines the flooder's container wrote in [from, to]: kept ones in its stream plus the counts its "dropped" markers carry. */
+/** Lines of the flooder the runtime-host read in [from, to]: kept ones in its stream plus the counts its "dropped" markers carry. */
 async function floodRate(appId: string, from: number, to: number) {
   const redis = new Redis(redisUrl);
   try {
@@ -193,7 +193,7 @@ export async function benchLogs(): Promise<void> {
     const rate = await floodRate(floodId, from, Date.now());
     await api(cookie, "DELETE", `/api/v1/teams/${team}/apps/flooder`);
     console.log(
-      `    while another app writes ${rate.written.toFixed(0)} lines/s (${rate.kept.toFixed(0)}/s kept, the rest dropped with markers): 1 viewer p50 ${ms(flooded.p50)}, p99 ${ms(flooded.p99)}, max ${ms(flooded.max)} (${flooded.received} lines)`,
+      `    while runtime-host reads ${rate.written.toFixed(0)} lines/s of another app's flood (${rate.kept.toFixed(0)}/s kept, the rest dropped with markers): 1 viewer p50 ${ms(flooded.p50)}, p99 ${ms(flooded.p99)}, max ${ms(flooded.max)} (${flooded.received} lines)`,
     );
     console.log(
       `    dashboard API (GET the app, 50 in a row): quiet p50 ${ms(quiet.p50)}, p99 ${ms(quiet.p99)}; during the flood p50 ${ms(apiFlooded.p50)}, p99 ${ms(apiFlooded.p99)}`,

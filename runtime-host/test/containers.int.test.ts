@@ -43,6 +43,8 @@ describe("container lifecycle on a runtime-host", () => {
     assert.deepEqual(info.HostConfig.CapDrop, ["ALL"]);
     assert.ok(info.HostConfig.SecurityOpt?.includes("no-new-privileges:true"));
     assert.equal(info.HostConfig.NetworkMode, `berth-team-t${suffix}`);
+    // The engine keeps a bounded copy of the output (rotated), so a flood cannot fill the disk.
+    assert.deepEqual(info.HostConfig.LogConfig, { Type: "json-file", Config: { "max-size": "20m", "max-file": "3" } });
     assert.deepEqual(info.HostConfig.PortBindings?.["8080/tcp"]?.[0]?.HostIp, "127.0.0.1");
     assert.equal(info.Config.Labels?.["berth.team"], `t${suffix}`);
 

@@ -43,6 +43,9 @@ function createOptions(spec: ContainerSpec, network: string, hostId: string): Do
       CapDrop: ["ALL"],
       SecurityOpt: ["no-new-privileges:true"],
       Init: true,
+      // The engine's copy of the output is bounded: a container flooding its log must not fill the host's disk
+      // (the log follower reads across rotations; Berth's own history is in Redis and Postgres).
+      LogConfig: { Type: "json-file", Config: { "max-size": "20m", "max-file": "3" } },
       NetworkMode: network,
       // Mounts (unlike Binds) refuse a missing host path instead of creating it as root.
       Mounts: [
