@@ -328,7 +328,8 @@ describe("registry notification endpoint", () => {
     for (const authorization of [
       null,
       "",
-      `Bearer ${NOTIFY_SECRET.slice(0, -1)}x`,
+      // The secret with its last character changed (to one it is not).
+      `Bearer ${NOTIFY_SECRET.slice(0, -1)}${NOTIFY_SECRET.endsWith("x") ? "y" : "x"}`,
       `Bearer ${NOTIFY_SECRET}x`,
       `Basic ${NOTIFY_SECRET}`,
       NOTIFY_SECRET,
