@@ -48,7 +48,9 @@ describe("registry reconciliation", () => {
       [recorded.digest, team],
     );
     // And a tag that exists only in the database.
-    const [repo] = await sql<{ id: string }>(`SELECT r.id FROM image_repository r JOIN team t ON t.id = r."teamId" WHERE t.slug = $1 AND r.name = 'app'`, [team]);
+    const [repo] = await sql<{ id: string }>(`SELECT r.id FROM image_repository r JOIN team t ON t.id = r."teamId" WHERE t.slug = $1 AND r.name = 'app'`, [
+      team,
+    ]);
     await sql(`INSERT INTO image_tag (id, "repositoryId", name, digest) VALUES (gen_random_uuid(), $1, 'ghost', 'sha256:0000')`, [repo?.id]);
 
     await reconcile();
