@@ -54,6 +54,20 @@ export const appLogLine = z.object({
 });
 export type AppLogLine = z.infer<typeof appLogLine>;
 
+/** A Redis stream entry's fields (name, value, name, value, …) by name. */
+export function entryFields(fields: readonly string[]): Record<string, string> {
+  const f: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i] as string] = fields[i + 1] as string;
+  return f;
+}
+
+/** An entry of an app's runtime log stream -> the line the API, the socket and the CLI carry. */
+export function appLogLineOf(id: string, fields: readonly string[]): AppLogLine {
+  const f = entryFields(fields);
+  const ms = Number(f.ts ?? id.split("-")[0]);
+  return { id, ts: new Date(Number.isFinite(ms) ? ms : 0).toISOString(), container: f.c ?? "", replica: f.r ?? "", stream: logStreamOf(f.s), text: f.t ?? "" };
+}
+
 /** Redaction: a secret value this short is not replaced (it would mangle ordinary output). */
 export const REDACT_MIN_CHARS = 4;
 export const REDACTED = "[redacted]";

@@ -1,6 +1,6 @@
 // Redis stream entries -> log_line rows. Runtime lines carry c/r/s/ts/t (core/src/logs.ts);
 // deploy and build lines only t, timed by their entry id.
-import { appLogKey, deployLogKey, logStreamOf } from "@berth/core";
+import { appLogKey, deployLogKey, entryFields, logStreamOf } from "@berth/core";
 
 export type StreamOwner = { kind: "app"; appId: string } | { kind: "deploy"; deploymentId: string };
 
@@ -34,8 +34,7 @@ export function toLogRows(streamKey: string, appId: string, deploymentId: string
   for (const [id, fields] of entries) {
     const [msText = "", seqText = ""] = id.split("-");
     if (!/^\d+$/.test(msText) || !/^\d+$/.test(seqText)) continue;
-    const f: Record<string, string> = {};
-    for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i] as string] = fields[i + 1] as string;
+    const f = entryFields(fields);
     const ms = BigInt(msText);
     const ts = Number(f.ts);
     const at = new Date(deploymentId === null && Number.isFinite(ts) && ts > 0 ? ts : Number(ms));

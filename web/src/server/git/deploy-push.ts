@@ -12,7 +12,7 @@ import { join, resolve, sep } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { promisify } from "node:util";
-import { AppError, type DeploymentState, deployLogKey, isAppError, isFinished, MAX_BUILD_CONTEXT_BYTES } from "@berth/core";
+import { AppError, type DeploymentState, deployLogKey, entryFields, isAppError, isFinished, MAX_BUILD_CONTEXT_BYTES } from "@berth/core";
 import { z } from "zod";
 import { appUrl, defaultHostname } from "../apps/app-address.ts";
 import type { AppDeps } from "../apps/app-deps.ts";
@@ -148,8 +148,8 @@ async function buildAndFollow(
       const entries = (await deps.redis.xrange(key, cursor ? `(${cursor}` : "-", "+", "COUNT", 500)) as [string, string[]][];
       for (const [id, fields] of entries) {
         cursor = id;
-        const t = fields.indexOf("t");
-        if (t >= 0 && t % 2 === 0) say(fields[t + 1] ?? "");
+        const { t } = entryFields(fields);
+        if (t !== undefined) say(t);
       }
       if (entries.length < 500) return;
     }

@@ -2,12 +2,13 @@
 // socket's "logs.follow". Recent lines live in the app's Redis stream (capped, expiring); the
 // worker's archiver copies them to Postgres (log_line), which keeps the history and serves
 // search. Every answer is a run of lines in cursor order without gaps or duplicates.
-import { APP_LOG_MAX_LINES, type AppLogLine, appLogKey, compareCursors, LOG_ARCHIVE_CURSORS, logStreamOf } from "@berth/core";
+import { APP_LOG_MAX_LINES, type AppLogLine, appLogKey, appLogLineOf, compareCursors, LOG_ARCHIVE_CURSORS } from "@berth/core";
 import { mergeNewer } from "@berth/core/log-merge";
 import type { Db } from "@berth/db";
 import type { Redis } from "ioredis";
 import { archivedLines } from "./archived-lines.ts";
 import { hasFilters, type LogFilters, lineMatcher } from "./log-filter.ts";
+import { readStreamAfter } from "./read-stream-after.ts";
 
 export type ReadAppLogsQuery = LogFilters & {
   /** Lines after this cursor (exclusive), oldest first. */
@@ -32,26 +33,14 @@ export async function readAppLogs(deps: Deps, appId: string, query: ReadAppLogsQ
 }
 
 /** Following: what the stream has after the cursor, and, when it was trimmed past it, the gap from Postgres. */
-async function readAfter(deps: Deps, appId: string, after: string, limit: number): Promise<ReadAppLogsResult> {
-  const key = appLogKey(appId);
-  const [entries, first] = (await Promise.all([
-    deps.redis.xrange(key, `(${after}`, "+", "COUNT", limit + 1),
-    deps.redis.xrange(key, "-", "+", "COUNT", 1),
-  ])) as [Entry[], Entry[]];
-  let lines = entries.map(([id, fields]) => toLine(id, fields));
-  const oldest = first[0]?.[0];
-  if (oldest === undefined || compareCursors(oldest, after) > 0) {
-    const gap = await archivedLines(deps.db, { appId, streamKey: key }, { after, before: oldest }, {}, "asc", limit + 1);
-    lines = mergeNewer(undefined, gap, lines).lines;
-  }
-  return { lines: lines.slice(0, limit), more: lines.length > limit };
-}
+const readAfter = (deps: Deps, appId: string, after: string, limit: number): Promise<ReadAppLogsResult> =>
+  readStreamAfter(deps, { appId, streamKey: appLogKey(appId) }, after, limit);
 
 /** The newest lines: the stream's, then older ones from Postgres when the stream holds fewer. */
 async function readNewest(deps: Deps, appId: string, limit: number): Promise<ReadAppLogsResult> {
   const key = appLogKey(appId);
   const entries = ((await deps.redis.xrevrange(key, "+", "-", "COUNT", limit + 1)) as Entry[]).reverse();
-  let lines = entries.map(([id, fields]) => toLine(id, fields));
+  let lines = entries.map(([id, fields]) => appLogLineOf(id, fields));
   if (lines.length <= limit) {
     const older = await archivedLines(deps.db, { appId, streamKey: key }, { before: lines[0]?.id }, {}, "desc", limit + 1 - lines.length);
     lines = [...older.reverse(), ...lines];
@@ -78,17 +67,9 @@ async function search(deps: Deps, appId: string, query: ReadAppLogsQuery): Promi
       : ((await deps.redis.xrevrange(key, end, start, "COUNT", APP_LOG_MAX_LINES)) as Entry[]).reverse()
   ) as Entry[];
   const matches = lineMatcher(query);
-  const fresh = entries.map(([id, fields]) => toLine(id, fields)).filter(matches);
+  const fresh = entries.map(([id, fields]) => appLogLineOf(id, fields)).filter(matches);
   const old = await archivedLines(deps.db, { appId, streamKey: key }, { after: query.after, before: query.before }, query, order, query.limit + 1);
   const lines = mergeNewer(undefined, old, fresh).lines;
   if (order === "asc") return { lines: lines.slice(0, query.limit), more: lines.length > query.limit };
   return { lines: lines.slice(-query.limit), more: lines.length > query.limit };
-}
-
-/** A stream entry -> the line the API and sockets carry. */
-export function toLine(id: string, fields: string[]): AppLogLine {
-  const f: Record<string, string> = {};
-  for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i] as string] = fields[i + 1] as string;
-  const ms = Number(f.ts ?? id.split("-")[0]);
-  return { id, ts: new Date(Number.isFinite(ms) ? ms : 0).toISOString(), container: f.c ?? "", replica: f.r ?? "", stream: logStreamOf(f.s), text: f.t ?? "" };
 }

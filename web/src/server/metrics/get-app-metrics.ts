@@ -1,6 +1,6 @@
 // An app's recent metrics samples (the runtime-hosts append them to the app's Redis stream about
 // once a second per container), oldest first: the backfill a chart draws before live samples come.
-import { APP_METRICS_MAX_SAMPLES, appMetricsKey, type ContainerStats, containerStats } from "@berth/core";
+import { APP_METRICS_MAX_SAMPLES, appMetricsKey, type ContainerStats, containerStats, entryFields } from "@berth/core";
 import type { Db } from "@berth/db";
 import type { Redis } from "ioredis";
 import { findApp } from "../apps/find-app.ts";
@@ -13,11 +13,9 @@ export async function getAppMetrics(deps: { db: Db; redis: Redis }, team: TeamCo
   const entries = (await deps.redis.xrange(appMetricsKey(app.id), String(since), "+", "COUNT", APP_METRICS_MAX_SAMPLES)) as [string, string[]][];
   const samples: ContainerStats[] = [];
   for (const [, fields] of entries) {
-    const at = fields.indexOf("j");
-    if (at < 0 || at % 2 !== 0) continue;
     let raw: unknown;
     try {
-      raw = JSON.parse(fields[at + 1] ?? "");
+      raw = JSON.parse(entryFields(fields).j ?? "");
     } catch {
       continue;
     }

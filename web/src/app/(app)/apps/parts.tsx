@@ -81,3 +81,24 @@ export function StartedNote({ app, deployment }: { app: { team: string; name: st
     </p>
   );
 }
+
+/** Apps / team [/ app]: the trail above an app's pages; `tab` picks the app page's section the app link opens. */
+export function AppBreadcrumb({ team, app, tab }: { team: string; app?: string; tab?: string }) {
+  return (
+    <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
+      <Link href="/apps" className="font-medium text-indigo-600 hover:text-indigo-500">
+        Apps
+      </Link>
+      <span aria-hidden> / </span>
+      <span className="font-mono">{team}</span>
+      {app && (
+        <>
+          <span aria-hidden> / </span>
+          <Link href={`${appHref(team, app)}${tab ? `?tab=${tab}` : ""}`} className="font-medium text-indigo-600 hover:text-indigo-500">
+            {app}
+          </Link>
+        </>
+      )}
+    </nav>
+  );
+}

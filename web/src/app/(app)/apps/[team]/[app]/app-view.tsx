@@ -7,7 +7,7 @@ import { type ApiError, api, describeError } from "@/lib/api-client";
 import { useApi } from "@/lib/use-api";
 import { useRetry } from "@/lib/use-retry";
 import { useSocket } from "@/lib/use-socket";
-import { type App, appHref, type Deployment, DeploymentStatus, deploymentHref, StaleNote, StartedNote } from "../../parts";
+import { type App, AppBreadcrumb, appHref, type Deployment, DeploymentStatus, deploymentHref, StaleNote, StartedNote } from "../../parts";
 import { ContainersSection } from "./containers-section";
 import { DeploymentsSection } from "./deployments-section";
 import { DomainsSection } from "./domains-section";
@@ -31,7 +31,7 @@ export function AppView({ team, app, tab, isAdmin }: { team: string; app: string
     const missing = detail.error.code === "NOT_FOUND";
     return (
       <div className="max-w-3xl">
-        <Breadcrumb team={team} />
+        <AppBreadcrumb team={team} />
         <PageHeader title={missing ? "App not found" : `${team}/${app}`} />
         <ErrorNote>{missing ? `There is no app “${app}” in ${team}, or you are not a member of ${team}.` : describeError(detail.error)}</ErrorNote>
       </div>
@@ -112,23 +112,11 @@ function LoadedApp({ app, reload, role, tab, isAdmin, stale }: LoadedProps) {
   );
 }
 
-function Breadcrumb({ team }: { team: string }) {
-  return (
-    <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
-      <Link href="/apps" className="font-medium text-indigo-600 hover:text-indigo-500">
-        Apps
-      </Link>
-      <span aria-hidden> / </span>
-      <span className="font-mono">{team}</span>
-    </nav>
-  );
-}
-
 function Header({ app, canDeploy, onDeployed }: { app: App; canDeploy: boolean; onDeployed: () => Promise<void> }) {
   const latest = app.latestDeployment;
   return (
     <div>
-      <Breadcrumb team={app.team} />
+      <AppBreadcrumb team={app.team} />
       <div className="flex flex-wrap items-start justify-between gap-4">
         <PageHeader
           className=""

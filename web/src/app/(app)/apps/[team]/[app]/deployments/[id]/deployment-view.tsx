@@ -1,6 +1,5 @@
 "use client";
 import { type DeploymentState, isFinished, roleHas } from "@berth/core";
-import Link from "next/link";
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { AnsiText } from "@/components/ansi-text";
 import { ErrorNote, PageHeader, secondaryButton, When } from "@/components/ui";
@@ -8,7 +7,7 @@ import { api, describeError } from "@/lib/api-client";
 import { useApi } from "@/lib/use-api";
 import { useDeployLog } from "@/lib/use-deploy-log";
 import { useRetry } from "@/lib/use-retry";
-import { appHref, type Deployment, DeploymentStatus, duration, StaleNote, statusLabel } from "../../../../parts";
+import { AppBreadcrumb, type Deployment, DeploymentStatus, duration, StaleNote, statusLabel } from "../../../../parts";
 
 export function DeploymentView({ team, app, id }: { team: string; app: string; id: string }) {
   const detail = useApi(() => api("getDeployment", { params: { team, app, id } }), `deployment:${team}/${app}/${id}`);
@@ -20,7 +19,7 @@ export function DeploymentView({ team, app, id }: { team: string; app: string; i
     const missing = detail.error.code === "NOT_FOUND";
     return (
       <div className="max-w-3xl">
-        <Breadcrumb team={team} app={app} />
+        <AppBreadcrumb team={team} app={app} />
         <PageHeader title={missing ? "Deployment not found" : "Deployment"} />
         <ErrorNote>{missing ? `There is no such deployment of ${team}/${app}, or you are not a member of ${team}.` : describeError(detail.error)}</ErrorNote>
       </div>
@@ -41,22 +40,6 @@ export function DeploymentView({ team, app, id }: { team: string; app: string; i
         canCancel={role !== undefined && roleHas(role, "apps.deploy")}
       />
     </>
-  );
-}
-
-function Breadcrumb({ team, app }: { team: string; app: string }) {
-  return (
-    <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
-      <Link href="/apps" className="font-medium text-indigo-600 hover:text-indigo-500">
-        Apps
-      </Link>
-      <span aria-hidden> / </span>
-      <span className="font-mono">{team}</span>
-      <span aria-hidden> / </span>
-      <Link href={appHref(team, app)} className="font-medium text-indigo-600 hover:text-indigo-500">
-        {app}
-      </Link>
-    </nav>
   );
 }
 
@@ -98,7 +81,7 @@ function LoadedDeployment({ team, app, d, reload, canCancel }: Props) {
   return (
     <div className="max-w-6xl space-y-6">
       <div>
-        <Breadcrumb team={team} app={app} />
+        <AppBreadcrumb team={team} app={app} />
         <div className="flex flex-wrap items-start justify-between gap-4">
           <PageHeader
             className=""

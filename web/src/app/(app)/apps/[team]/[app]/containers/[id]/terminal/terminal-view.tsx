@@ -3,12 +3,11 @@
 // The socket refuses a viewer too; this page only says so before trying.
 import { roleHas } from "@berth/core";
 import dynamic from "next/dynamic";
-import Link from "next/link";
 import { useState } from "react";
 import { ErrorNote, PageHeader } from "@/components/ui";
 import { api, describeError } from "@/lib/api-client";
 import { useApi } from "@/lib/use-api";
-import { appHref } from "../../../../../parts";
+import { AppBreadcrumb } from "../../../../../parts";
 
 // xterm.js needs a browser (it measures fonts and the DOM as it loads).
 const TerminalPane = dynamic(() => import("./terminal-pane"), { ssr: false, loading: () => <p className="text-sm text-slate-500">Loading the terminal…</p> });
@@ -20,17 +19,7 @@ export function TerminalView({ team, app, id }: { team: string; app: string; id:
 
   const header = (title: string) => (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
-        <Link href="/apps" className="font-medium text-indigo-600 hover:text-indigo-500">
-          Apps
-        </Link>
-        <span aria-hidden> / </span>
-        <span className="font-mono">{team}</span>
-        <span aria-hidden> / </span>
-        <Link href={`${appHref(team, app)}?tab=containers`} className="font-medium text-indigo-600 hover:text-indigo-500">
-          {app}
-        </Link>
-      </nav>
+      <AppBreadcrumb team={team} app={app} tab="containers" />
       <PageHeader title={title} className="mb-4" />
     </>
   );
