@@ -18,7 +18,7 @@ tally_tap() { # file
 
 node_tests() { # label find-args...
   local label=$1; shift
-  mapfile -t files < <(find core prisma web worker runtime-host infra cli -path '*/node_modules' -prune -o -path '*/.next' -prune -o -type f "$@" -print 2>/dev/null | sort)
+  mapfile -t files < <(find core control prisma web worker runtime-host infra cli -path '*/node_modules' -prune -o -path '*/.next' -prune -o -type f "$@" -print 2>/dev/null | sort)
   if [ ${#files[@]} -eq 0 ]; then die "no $label test files found"; fi
   say "$label tests (${#files[@]} files)"
   node --import tsx --test --test-reporter=spec --test-reporter-destination=stdout \

@@ -132,6 +132,10 @@ export const DEPLOYMENT_STATES = ["queued", "building", "pushing", "starting", "
 export type DeploymentState = (typeof DEPLOYMENT_STATES)[number];
 export const FINISHED_STATES: readonly DeploymentState[] = ["live", "failed", "cancelled", "superseded"];
 export const isFinished = (s: DeploymentState): boolean => FINISHED_STATES.includes(s);
+/** A worker owns the deployment while it is in one of these. */
+export const RUNNING_STATES = ["building", "pushing", "starting", "health_checking"] as const satisfies readonly DeploymentState[];
+export type RunningState = (typeof RUNNING_STATES)[number];
+export const isRunning = (s: string): s is RunningState => (RUNNING_STATES as readonly string[]).includes(s);
 
 /** What started a deployment. */
 export const DEPLOYMENT_KINDS = ["build", "image", "rollback", "config"] as const;

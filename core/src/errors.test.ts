@@ -16,4 +16,15 @@ describe("AppError", () => {
     assert.equal(isAppError(new Error("no")), false);
     assert.equal(isAppError({ code: "FORBIDDEN" }), false);
   });
+
+  it("crosses a queue in its wire form with its code and message", () => {
+    const back = AppError.fromWire(new AppError("NOT_FOUND", "no container named x: on this host").toWire(), { hostId: "h1" });
+    assert.deepEqual([back?.code, back?.message, back?.details], ["NOT_FOUND", "no container named x: on this host", { hostId: "h1" }]);
+  });
+
+  it("reads no AppError out of other failure texts", () => {
+    assert.equal(AppError.fromWire("NOT_FOUND: looks like a code"), null);
+    assert.equal(AppError.fromWire('berth-error:{"code":"NOPE","message":"x"}'), null);
+    assert.equal(AppError.fromWire("berth-error:{not json"), null);
+  });
 });

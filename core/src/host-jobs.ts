@@ -10,8 +10,13 @@ export const containerSpec = z.object({
   name: containerName,
   image: z.string().min(1).max(512),
   cmd: z.array(z.string().max(4096)).max(64).optional(),
-  /** Secrets are decrypted by the worker and travel only in this payload, never in logs. */
+  /** Plain (non-secret) env. */
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(32_768)).default({}),
+  /**
+   * The secret env, as JSON of name -> value sealed to the target host's own key
+   * (core/src/host-seal.ts): it crosses Redis only as ciphertext, and only that host opens it.
+   */
+  sealedEnv: z.string().max(4_000_000).optional(),
   labels: z.object({
     team: z.string().min(1),
     app: z.string().optional(),

@@ -23,6 +23,8 @@ export const hostFacts = z.object({
   /** Where the proxy reaches ports this host publishes (127.0.0.1 for the local host). */
   address: z.string().min(1).max(255),
   containersRunning: z.number().int().nonnegative(),
+  /** The host's public X25519 key (base64url SPKI): secrets for its containers are sealed to it (core/src/host-seal.ts). */
+  sealKey: z.string().min(40).max(200).optional(),
 });
 export type HostFacts = z.infer<typeof hostFacts>;
 

@@ -3,7 +3,7 @@ import { freemem } from "node:os";
 import type { HostFacts } from "@berth/core";
 import type Docker from "dockerode";
 
-export async function collectFacts(docker: Docker, opts: { hostId: string; address: string }): Promise<HostFacts> {
+export async function collectFacts(docker: Docker, opts: { hostId: string; address: string; sealKey: string }): Promise<HostFacts> {
   const info = await docker.info();
   return {
     hostId: opts.hostId,
@@ -15,5 +15,6 @@ export async function collectFacts(docker: Docker, opts: { hostId: string; addre
     freeMemoryBytes: freemem(),
     address: opts.address,
     containersRunning: Number(info.ContainersRunning),
+    sealKey: opts.sealKey,
   };
 }

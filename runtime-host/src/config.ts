@@ -10,7 +10,7 @@ const defaultHostId =
     .replace(/^-+/, "")
     .slice(0, 63) || "host";
 
-const schema = z.object({
+export const schema = z.object({
   REDIS_URL: redisUrl,
   DOCKER_SOCKET: z.string().default("/var/run/docker.sock"),
   BERTH_HOST_ID: z
@@ -26,8 +26,13 @@ const schema = z.object({
     .int()
     .refine((ms) => ms === 0 || (ms >= 1_000 && ms <= 3_600_000), "0, or 1000 to 3600000")
     .default(30_000),
+  /** This host's private key for the secrets sealed to it (made on first start, mode 600); default .berth/host-keys/<host id>.pem. */
+  BERTH_HOST_KEY_FILE: z.string().optional(),
   LOG_LEVEL: logLevel,
 });
 
-export type Config = z.infer<typeof schema>;
-export const loadConfig = (env: Record<string, string | undefined> = process.env): Config => parseConfig(schema, env, "runtime-host");
+export type Config = z.infer<typeof schema> & { hostKeyFile: string };
+export const loadConfig = (env: Record<string, string | undefined> = process.env): Config => {
+  const parsed = parseConfig(schema, env, "runtime-host");
+  return { ...parsed, hostKeyFile: parsed.BERTH_HOST_KEY_FILE ?? `./.berth/host-keys/${parsed.BERTH_HOST_ID}.pem` };
+};

@@ -11,6 +11,8 @@ export function startHeartbeat(opts: {
   control: Queue;
   hostId: string;
   address: string;
+  /** This host's public key (host-key.ts), reported so the control plane can seal secrets to it. */
+  sealKey: string;
   intervalMs: number;
   log: Logger;
   /** Called once, after the first heartbeat is enqueued (the host is known before anything else it reports). */
@@ -22,7 +24,7 @@ export function startHeartbeat(opts: {
   let failing = false;
   const beat = async () => {
     try {
-      const host = await collectFacts(opts.docker, { hostId: opts.hostId, address: opts.address });
+      const host = await collectFacts(opts.docker, { hostId: opts.hostId, address: opts.address, sealKey: opts.sealKey });
       const payload = JOBS.hostHeartbeat.schema.parse({ version: 1, host, sentAt: new Date().toISOString() });
       await opts.control.add(JOBS.hostHeartbeat.name, payload, { removeOnComplete: true, removeOnFail: 100 });
       if (failing) opts.log.info("heartbeat recovered");

@@ -7,6 +7,7 @@ import Docker from "dockerode";
 import { Redis } from "ioredis";
 import { loadConfig } from "./config.ts";
 import { startHeartbeat } from "./heartbeat.ts";
+import { loadHostKey } from "./host-key.ts";
 import { startInventory } from "./inventory.ts";
 import { dispatchHostJob } from "./jobs/dispatch.ts";
 import { startLogPipeline } from "./logs/start-log-pipeline.ts";
@@ -19,6 +20,7 @@ const log = createLogger({ process: "runtime-host", level: config.LOG_LEVEL });
 const docker = new Docker({ socketPath: config.DOCKER_SOCKET });
 const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const control = new Queue(QUEUES.control, { connection: redis, prefix: QUEUE_PREFIX });
+const hostKey = await loadHostKey(config.hostKeyFile);
 
 let stopInventory = () => {};
 const stopHeartbeat = startHeartbeat({
@@ -26,6 +28,7 @@ const stopHeartbeat = startHeartbeat({
   control,
   hostId: config.BERTH_HOST_ID,
   address: config.BERTH_HOST_ADDRESS,
+  sealKey: hostKey.publicKey,
   intervalMs: config.BERTH_HEARTBEAT_MS,
   log: log.child({ component: "heartbeat" }),
   // The first inventory follows the first heartbeat, so the worker knows the host it comes from.
@@ -44,12 +47,16 @@ const stopHeartbeat = startHeartbeat({
 // run for minutes; BullMQ renews a job's lock every lockDuration / 2 while its processor runs
 // (the processors only await I/O), so long jobs keep their lock and never block the others.
 const jobsLog = log.child({ component: "jobs", queue: hostQueue(config.BERTH_HOST_ID) });
-const worker = new Worker(hostQueue(config.BERTH_HOST_ID), (job) => dispatchHostJob(job, { docker, hostId: config.BERTH_HOST_ID }), {
-  connection: new Redis(config.REDIS_URL, { maxRetriesPerRequest: null }),
-  prefix: QUEUE_PREFIX,
-  concurrency: 8,
-  lockDuration: 60_000,
-});
+const worker = new Worker(
+  hostQueue(config.BERTH_HOST_ID),
+  (job) => dispatchHostJob(job, { docker, hostId: config.BERTH_HOST_ID, privateKeyPem: hostKey.privateKeyPem }),
+  {
+    connection: new Redis(config.REDIS_URL, { maxRetriesPerRequest: null }),
+    prefix: QUEUE_PREFIX,
+    concurrency: 8,
+    lockDuration: 60_000,
+  },
+);
 worker.on("failed", (job, err) => jobsLog.error({ job: job?.name, jobId: job?.id, err: err.message }, "host job failed"));
 worker.on("stalled", (jobId) => jobsLog.warn({ jobId }, "host job stalled (lock lost); it will run again"));
 worker.on("error", (err) => jobsLog.error({ err }, "worker error"));

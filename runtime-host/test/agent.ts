@@ -4,11 +4,14 @@
 // tag the file recorded is removed, the queue obliterated and the agent's host row deleted.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { hostQueue, QUEUE_PREFIX } from "@berth/core";
 import { HOST_JOBS, type HostJobKey, type HostJobPayload, type HostJobResult, type registryAuth } from "@berth/core/host-jobs";
+import { publicKeyOf } from "@berth/core/host-seal";
 import { createRegistryClient, internalRegistryToken } from "@berth/core/registry/registry-client";
 import { lazyTokenKeys } from "@berth/core/registry/token-keys";
 import { Queue, QueueEvents } from "bullmq";
@@ -39,6 +42,7 @@ const statusOf = (err: unknown) => (err as { statusCode?: number }).statusCode;
 
 export function useAgent() {
   const hostId = `test-${randomBytes(4).toString("hex")}`;
+  const keyFile = join(tmpdir(), `berth-${hostId}.key`);
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const eventsConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue(hostQueue(hostId), { connection, prefix: QUEUE_PREFIX });
@@ -51,7 +55,15 @@ export function useAgent() {
       cwd: root,
       // No inventory: every agent in the tests shares the stack's engine, and the worker would
       // reconcile this throw-away host's containers away under the tests' feet.
-      env: { PATH: childEnv().PATH, REDIS_URL: redisUrl, DOCKER_SOCKET: socketPath, BERTH_HOST_ID: hostId, BERTH_INVENTORY_MS: "0", LOG_LEVEL: "warn" },
+      env: {
+        PATH: childEnv().PATH,
+        REDIS_URL: redisUrl,
+        DOCKER_SOCKET: socketPath,
+        BERTH_HOST_ID: hostId,
+        BERTH_INVENTORY_MS: "0",
+        BERTH_HOST_KEY_FILE: keyFile,
+        LOG_LEVEL: "warn",
+      },
       stdio: "ignore",
     });
     await events.waitUntilReady();
@@ -75,6 +87,7 @@ export function useAgent() {
         .catch(() => {});
     for (const { repo, digest } of made.tags) await registryClient.deleteManifest(repo, digest).catch(() => {});
     if (agent?.exitCode === null) agent.kill("SIGTERM");
+    await rm(keyFile, { force: true });
     await queue.obliterate({ force: true }).catch(() => {});
     // The agent registered a host of its own; it must not linger as an offline host.
     const db = new pg.Client({ connectionString: stack.databaseUrl });
@@ -93,7 +106,17 @@ export function useAgent() {
     return (await job.waitUntilFinished(events, timeoutMs)) as HostJobResult<K>;
   }
 
-  return { hostId, made, run };
+  /** The agent's public key, as its heartbeat reports it: secrets for its containers are sealed to it. */
+  async function sealKey(): Promise<string> {
+    for (let i = 0; i < 100; i++) {
+      const pem = await readFile(keyFile, "utf8").catch(() => "");
+      if (pem.includes("END PRIVATE KEY")) return publicKeyOf(pem);
+      await sleep(100);
+    }
+    throw new Error(`the agent ${hostId} made no key at ${keyFile}`);
+  }
+
+  return { hostId, made, run, sealKey };
 }
 
 /** Whether a container of that name still exists on the engine. */

@@ -5,10 +5,11 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { BUSYBOX, docker, NODE, useAgent } from "./agent.ts";
+import { generateHostKey, sealToHost } from "@berth/core/host-seal";
+import { BUSYBOX, docker, NODE, spec, useAgent } from "./agent.ts";
 
 const suffix = randomBytes(3).toString("hex");
-const { run, made } = useAgent();
+const { run, made, sealKey } = useAgent();
 made.images.push(`berth-test/commit-${suffix}:v1`);
 made.networks.push(`berth-team-t${suffix}`);
 
@@ -110,5 +111,37 @@ describe("container lifecycle on a runtime-host", () => {
       state = await docker.getContainer(hog).inspect();
     }
     assert.equal(state.State.OOMKilled, true);
+  });
+
+  it("opens secret env sealed to its own key into the container, and redacts it from a one-off's output", async () => {
+    const secret = `s3cret-${randomBytes(8).toString("hex")}`;
+    const sealedEnv = sealToHost(await sealKey(), JSON.stringify({ API_KEY: secret }));
+    const team = `t${suffix}`;
+    const res = await run("containerOneOff", {
+      version: 1,
+      spec: spec(`berth-oneoff-test-${suffix}`, team, {
+        cmd: ["sh", "-c", 'echo "key=$API_KEY plain=$PLAIN"'],
+        env: { PLAIN: "visible" },
+        sealedEnv,
+        labels: { team, secretKeys: ["API_KEY"] },
+      }),
+      timeoutS: 30,
+    });
+    assert.equal(res.exitCode, 0);
+    assert.equal(res.output.trim(), "key=[redacted] plain=visible");
+    const name = `berth-test-sealed-${suffix}`;
+    made.containers.push(name);
+    await run("containerRun", { version: 1, spec: spec(name, team, { cmd: ["sleep", "30"], sealedEnv, labels: { team, secretKeys: ["API_KEY"] } }) });
+    const info = await docker.getContainer(name).inspect();
+    assert.ok(info.Config.Env?.includes(`API_KEY=${secret}`), "the engine got the opened value");
+  });
+
+  it("refuses secret env sealed to another host's key, with a clear reason", async () => {
+    const other = generateHostKey();
+    const sealedEnv = sealToHost(other.publicKey, JSON.stringify({ API_KEY: "x" }));
+    await assert.rejects(
+      run("containerRun", { version: 1, spec: spec(`berth-test-wrongkey-${suffix}`, `t${suffix}`, { cmd: ["true"], sealedEnv }) }),
+      (err: Error) => /sealed to another key of this host/.test(err.message),
+    );
   });
 });

@@ -2,11 +2,13 @@
 // fresh runtime-host; their lines must land in the app's stream and on the event bus, split by
 // stream, redacted, cut, rate-limited with a marker (without slowing another app), and resumed
 // exactly once after the follower restarts. Every key and container made here is removed.
+
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type BusMessage, EVENTS_CHANNEL, ROOMS } from "@berth/core/events";
+import { generateHostKey } from "@berth/core/host-seal";
 import { createLogger } from "@berth/core/logger";
 import { appLogKey, LOG_ARCHIVE_CURSORS, LOG_ARCHIVE_SET, LOG_LINE_MAX_BYTES, LOG_RATE, logFollowCursorKey } from "@berth/core/logs";
 import { Redis } from "ioredis";
@@ -179,7 +181,7 @@ describe("runtime logs of app containers", () => {
       const container = await createManagedContainer(
         docker,
         spec(name, team, { cmd: ["sh", "-c", 'i=0; while [ $i -lt 50 ]; do echo "n $i"; i=$((i+1)); sleep 0.1; done'], labels: { team, appId } }),
-        ownHost,
+        { hostId: ownHost, privateKeyPem: generateHostKey().privateKeyPem },
       );
       await container.start();
       const first = await waitForEntries(appId, (e) => e.filter((x) => x.s === "o").length >= 5);

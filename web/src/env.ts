@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { databaseUrl, logLevel, parseConfig, port, redisUrl } from "@berth/core/config";
 import { z } from "zod";
 
-const schema = z.object({
+export const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: databaseUrl,
   REDIS_URL: redisUrl,

@@ -2,7 +2,7 @@
 import { databaseUrl, logLevel, parseConfig, redisUrl } from "@berth/core/config";
 import { z } from "zod";
 
-const schema = z.object({
+export const schema = z.object({
   DATABASE_URL: databaseUrl,
   REDIS_URL: redisUrl,
   BERTH_REGISTRY_PORT: z.coerce.number().int().default(5000),

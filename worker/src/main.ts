@@ -1,6 +1,7 @@
 // worker: BullMQ processors for the control plane: host registry and inventories, registry
 // notifications, webhooks, builds (through this host's Docker Engine) and deployments.
 import { randomUUID } from "node:crypto";
+import { createHostCaller } from "@berth/control/hosts/call-host";
 import { JOBS, QUEUE_PREFIX, QUEUES, WORKER_ALIVE_TTL_S, workerAliveKey } from "@berth/core";
 import { createLogger } from "@berth/core/logger";
 import { createRegistryClient } from "@berth/core/registry/registry-client";
@@ -10,7 +11,6 @@ import { Queue, Worker } from "bullmq";
 import Docker from "dockerode";
 import { Redis } from "ioredis";
 import { loadConfig } from "./config.ts";
-import { createHostCaller } from "./hosts/call-host.ts";
 import type { JobContext } from "./jobs/context.ts";
 import { dispatch } from "./jobs/dispatch.ts";
 import { startLogArchiver } from "./logs/log-archiver.ts";

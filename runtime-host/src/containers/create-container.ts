@@ -5,6 +5,7 @@
 import { type ContainerSpec, LABELS } from "@berth/core/host-jobs";
 import type Docker from "dockerode";
 import { removeIfPresent } from "./container-action.ts";
+import { openSecretEnv } from "./secret-env.ts";
 import { ensureTeamNetwork } from "./team-network.ts";
 
 const portKey = (port: number) => `${port}/tcp`;
@@ -16,13 +17,16 @@ const portKey = (port: number) => `${port}/tcp`;
  */
 export const HOST_LABEL = "berth.host";
 
-function createOptions(spec: ContainerSpec, network: string, hostId: string): Docker.ContainerCreateOptions {
+/** Who is creating the container: this host's id, and its private key for the spec's sealed secrets. */
+export type HostIdentity = { hostId: string; privateKeyPem: string };
+
+function createOptions(spec: ContainerSpec, network: string, hostId: string, secretEnv: Record<string, string>): Docker.ContainerCreateOptions {
   const published = spec.port ? portKey(spec.port) : undefined;
   return {
     name: spec.name,
     Image: spec.image,
     ...(spec.cmd ? { Cmd: spec.cmd } : {}),
-    Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+    Env: Object.entries({ ...spec.env, ...secretEnv }).map(([k, v]) => `${k}=${v}`),
     Labels: {
       [LABELS.managed]: "true",
       [HOST_LABEL]: hostId,
@@ -56,16 +60,17 @@ function createOptions(spec: ContainerSpec, network: string, hostId: string): Do
   };
 }
 
-export async function createManagedContainer(docker: Docker, spec: ContainerSpec, hostId: string): Promise<Docker.Container> {
+export async function createManagedContainer(docker: Docker, spec: ContainerSpec, host: HostIdentity): Promise<Docker.Container> {
+  const secretEnv = openSecretEnv(spec, host.privateKeyPem);
   const network = await ensureTeamNetwork(docker, spec.labels.team);
   await removeIfPresent(docker, spec.name);
   try {
-    return await docker.createContainer(createOptions(spec, network, hostId));
+    return await docker.createContainer(createOptions(spec, network, host.hostId, secretEnv));
   } catch (err) {
     // The inventory's network sweep may have removed an empty team network in between: make it again, once.
     const e = err as { statusCode?: number; message?: string };
     if (e.statusCode !== 404 || !/network/i.test(e.message ?? "")) throw err;
     await ensureTeamNetwork(docker, spec.labels.team);
-    return docker.createContainer(createOptions(spec, network, hostId));
+    return docker.createContainer(createOptions(spec, network, host.hostId, secretEnv));
   }
 }

@@ -3,9 +3,11 @@
 // killed. The container is always removed afterwards.
 import type { ContainerSpec, HostJobResult } from "@berth/core/host-jobs";
 import type Docker from "dockerode";
-import { createManagedContainer } from "./create-container.ts";
+import { createRedactor } from "../logs/redact.ts";
+import { createManagedContainer, type HostIdentity } from "./create-container.ts";
 import { createDemuxer } from "./demux.ts";
 import { pullImage, type RegistryAuth } from "./pull-image.ts";
+import { openSecretEnv } from "./secret-env.ts";
 
 const OUTPUT_LIMIT = 64 * 1024;
 /** After the container has stopped, how long its attach stream may take to deliver the last bytes. */
@@ -36,12 +38,12 @@ const within = <T>(ms: number, p: Promise<T>): Promise<T | "timeout"> => {
 
 export async function runOneOff(
   docker: Docker,
-  opts: { spec: ContainerSpec; hostId: string; timeoutS: number; pull?: RegistryAuth },
+  opts: { spec: ContainerSpec; host: HostIdentity; timeoutS: number; pull?: RegistryAuth },
 ): Promise<HostJobResult<"containerOneOff">> {
   const { spec, timeoutS } = opts;
   if (opts.pull) await pullImage(docker, spec.image, opts.pull);
   const started = Date.now();
-  const container = await createManagedContainer(docker, { ...spec, port: undefined, restart: "no" }, opts.hostId);
+  const container = await createManagedContainer(docker, { ...spec, port: undefined, restart: "no" }, opts.host);
   try {
     const tail: Tail = { chunks: [], bytes: 0 };
     // Attach before start, so the first bytes are not lost.
@@ -67,7 +69,9 @@ export async function runOneOff(
     (stream as unknown as { destroy?: () => void }).destroy?.();
 
     const { State } = await container.inspect();
-    const output = Buffer.concat(tail.chunks).subarray(-OUTPUT_LIMIT).toString("utf8");
+    // The output goes back through Redis: the app's secret values are replaced, as in its log.
+    const redactor = createRedactor(Object.values(openSecretEnv(spec, opts.host.privateKeyPem)));
+    const output = redactor.redact(Buffer.concat(tail.chunks).subarray(-OUTPUT_LIMIT).toString("utf8"));
     return {
       // Killed for the time-out: the code (137) is ours, not the command's.
       exitCode: timedOut ? null : State.ExitCode,

@@ -2,17 +2,17 @@
 // container with Berth's defaults (create-container.ts).
 import type { ContainerSpec } from "@berth/core/host-jobs";
 import type Docker from "dockerode";
-import { createManagedContainer } from "./create-container.ts";
+import { createManagedContainer, type HostIdentity } from "./create-container.ts";
 import { withIptablesRetry } from "./iptables-retry.ts";
 import { publishedPort } from "./published-port.ts";
 import { pullImage, type RegistryAuth } from "./pull-image.ts";
 
 export async function runContainer(
   docker: Docker,
-  opts: { spec: ContainerSpec; hostId: string; pull?: RegistryAuth },
+  opts: { spec: ContainerSpec; host: HostIdentity; pull?: RegistryAuth },
 ): Promise<{ dockerId: string; hostPort: number | null }> {
   if (opts.pull) await pullImage(docker, opts.spec.image, opts.pull);
-  const container = await createManagedContainer(docker, opts.spec, opts.hostId);
+  const container = await createManagedContainer(docker, opts.spec, opts.host);
   await withIptablesRetry(() => container.start());
   const info = await container.inspect();
   return { dockerId: info.Id, hostPort: publishedPort(info.NetworkSettings.Ports) };

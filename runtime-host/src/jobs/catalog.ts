@@ -8,16 +8,16 @@ import { runOneOff } from "../containers/one-off-container.ts";
 import { probeContainer } from "../containers/probe-container.ts";
 import { runContainer } from "../containers/run-container.ts";
 
-/** What every handler gets besides its payload: this host's engine and its id. */
-export type HostContext = { docker: Docker; hostId: string };
+/** What every handler gets besides its payload: this host's engine, its id and its private key. */
+export type HostContext = { docker: Docker; hostId: string; privateKeyPem: string };
 
 type Catalog = { [K in HostJobKey]: (payload: HostJobPayload<K>, host: HostContext) => Promise<HostJobResult<K>> };
 
 export const catalog: Catalog = {
-  containerRun: (p, { docker, hostId }) => runContainer(docker, { spec: p.spec, hostId, pull: p.pull }),
+  containerRun: (p, { docker, ...host }) => runContainer(docker, { spec: p.spec, host, pull: p.pull }),
   containerProbe: (p, { docker }) => probeContainer(docker, p.name, p.check),
   containerList: (_p, { docker, hostId }) => listContainers(docker, hostId),
-  containerOneOff: (p, { docker, hostId }) => runOneOff(docker, { spec: p.spec, hostId, timeoutS: p.timeoutS, pull: p.pull }),
+  containerOneOff: (p, { docker, ...host }) => runOneOff(docker, { spec: p.spec, host, timeoutS: p.timeoutS, pull: p.pull }),
   containerAction: (p, { docker }) => containerAction(docker, p.name, p.action),
   containerCommit: (p, { docker }) => commitContainer(docker, p),
 };

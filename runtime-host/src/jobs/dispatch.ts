@@ -1,5 +1,6 @@
 // A host job -> its handler, with the payload validated on the way in and the result on the
-// way out. Malformed payloads and refusals (AppError) can never succeed: no retries.
+// way out. Malformed payloads and refusals (AppError) can never succeed: no retries. A refusal
+// travels in AppError's wire form, so the caller gets the same code back (control/src/hosts/call-host.ts).
 import { isAppError } from "@berth/core";
 import { HOST_JOBS } from "@berth/core/host-jobs";
 import { type Job, UnrecoverableError } from "bullmq";
@@ -15,7 +16,7 @@ export async function dispatchHostJob(job: Job, host: HostContext): Promise<unkn
     const handler = catalog[key] as (payload: unknown, host: HostContext) => Promise<unknown>;
     return def.result.parse(await handler(parsed.data, host));
   } catch (err) {
-    if (isAppError(err)) throw new UnrecoverableError(`${err.code}: ${err.message}`);
+    if (isAppError(err)) throw new UnrecoverableError(err.toWire());
     throw err;
   }
 }

@@ -4,8 +4,8 @@
 // build whose client went away, and we wait until its step container is really gone.
 import { createReadStream } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { DeployLog } from "@berth/control/deployments/deploy-log";
 import type Docker from "dockerode";
-import type { DeployLog } from "../deploys/deploy-log.ts";
 import { BuildFailure, describeBuildFailure, engineAnswered, engineMessage, stepTracker } from "./build-errors.ts";
 import { layerProgress, lineSplitter, readProgress } from "./json-stream.ts";
 import { pushImage, type RegistryAuth } from "./push-image.ts";

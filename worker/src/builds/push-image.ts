@@ -1,7 +1,8 @@
 // Pushes a built image to Berth's registry through the engine, with a registry token the engine
 // sends as is (AuthConfig.RegistryToken), and returns the digest the registry stored it under.
+
+import type { DeployLog } from "@berth/control/deployments/deploy-log";
 import type Docker from "dockerode";
-import type { DeployLog } from "../deploys/deploy-log.ts";
 import { BuildFailure, engineAnswered, engineMessage } from "./build-errors.ts";
 import { layerProgress, readProgress } from "./json-stream.ts";
 

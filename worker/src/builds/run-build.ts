@@ -4,14 +4,14 @@
 import { rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { type DeployLog, deployLog } from "@berth/control/deployments/deploy-log";
+import { setDeploymentStatus } from "@berth/control/deployments/set-deployment-status";
+import { registryAuth } from "@berth/control/registry/registry-auth";
 import type { JobPayload } from "@berth/core";
 import { appRepository, deployCancelKey, redactUrl } from "@berth/core/apps";
 import { LAST_WRITE_GRANT_KEY, READONLY_KEY } from "@berth/core/registry/grant";
 import type { Redis } from "ioredis";
 import type { Config } from "../config.ts";
-import { type DeployLog, deployLog } from "../deploys/deploy-log.ts";
-import { setDeploymentStatus } from "../deploys/deployment-status.ts";
-import { registryAuth } from "../deploys/registry-auth.ts";
 import type { JobContext } from "../jobs/context.ts";
 import { BuildFailure, MAX_ERROR_CHARS } from "./build-errors.ts";
 import { buildImage } from "./build-image.ts";

@@ -4,15 +4,15 @@
 // expired or whose heartbeat is 30 s old, removes the replicas it had started (unless the proxy
 // already sends traffic to them: then it did go live), and re-queues queued deployments whose job
 // was lost.
+
+import { deployLog } from "@berth/control/deployments/deploy-log";
+import { setDeploymentStatus } from "@berth/control/deployments/set-deployment-status";
+import { removeContainers } from "@berth/control/replicas/remove-containers";
 import { QUEUE_PREFIX, QUEUES } from "@berth/core";
-import { workerAliveKey } from "@berth/core/apps";
+import { isRunning, RUNNING_STATES, workerAliveKey } from "@berth/core/apps";
 import { ROUTES_KEY } from "@berth/core/routes";
 import { Queue } from "bullmq";
 import type { JobContext } from "../jobs/context.ts";
-import { RUNNING_STATES } from "./claim-deployment.ts";
-import { deployLog } from "./deploy-log.ts";
-import { setDeploymentStatus } from "./deployment-status.ts";
-import { removeContainers } from "./stop-containers.ts";
 
 const HEARTBEAT_STALE_MS = 30_000;
 const LOST_JOB_MS = 30_000;
@@ -51,7 +51,7 @@ export async function deployReap(_payload: unknown, ctx: JobContext): Promise<vo
 /** Ends a deployment whose worker is gone. */
 export async function failOrphan(ctx: JobContext, deploymentId: string): Promise<void> {
   const d = await ctx.db.deployment.findUnique({ where: { id: deploymentId }, include: { app: true } });
-  if (!d || !(RUNNING_STATES as readonly string[]).includes(d.status)) return;
+  if (!d || !isRunning(d.status)) return;
   const marker = `-${d.id.slice(0, 6)}-`;
   const mine = await ctx.db.container.findMany({ where: { appId: d.appId, name: { contains: marker } } });
   // Did the switch already happen? Then the new replicas serve, and the deployment went live.

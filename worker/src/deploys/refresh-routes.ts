@@ -1,10 +1,11 @@
 // Points an app's hostnames at the running replicas of its serving release, as the database
 // knows them (after a replica was restored on another port, a domain was added, or to repair the
 // table). Skipped while a deployment of the app runs: the roll-out owns the switch then.
+
+import { appHostnames } from "@berth/control/routing/app-hostnames";
+import { RUNNING_STATES } from "@berth/core/apps";
 import { deleteRoute, ROUTES_KEY, setRoute } from "@berth/core/routes";
 import type { JobContext } from "../jobs/context.ts";
-import { appHostnames } from "./app-hostnames.ts";
-import { RUNNING_STATES } from "./claim-deployment.ts";
 
 export async function refreshAppRoutes(ctx: JobContext, appId: string): Promise<string[]> {
   const app = await ctx.db.app.findUnique({ where: { id: appId }, include: { team: { select: { slug: true } } } });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DeployError } from "./deploy-error.ts";
+import { DeployError } from "@berth/control/deployments/deploy-error";
 import { parseImageRef } from "./resolve-image.ts";
 
 test("parses references into Berth's registry", () => {

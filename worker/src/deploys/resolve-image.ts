@@ -1,7 +1,8 @@
 // Turns what a user typed ("acme/web:2", "127.0.0.1:5000/berth/node:20", "…@sha256:…") into a
 // reference pinned by digest in Berth's registry. Only Berth's registry is reachable from hosts.
+
+import { DeployError } from "@berth/control/deployments/deploy-error";
 import type { RegistryClient } from "@berth/core/registry/registry-client";
-import { DeployError } from "./deploy-error.ts";
 
 export type ResolvedImage = { repo: string; digest: string; imageRef: string };
 

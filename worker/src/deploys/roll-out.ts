@@ -3,21 +3,20 @@
 // ROUTE_SETTLE_MS) → let the old replicas finish what they were sent → stop and remove them.
 // If anything fails before the switch, the new replicas are removed and the old ones keep serving.
 
-import type { ReleaseConfig } from "@berth/core/apps";
+import { DeployError } from "@berth/control/deployments/deploy-error";
+import type { DeployLog } from "@berth/control/deployments/deploy-log";
+import { setDeploymentStatus } from "@berth/control/deployments/set-deployment-status";
+import { publishContainer } from "@berth/control/events/app-events";
+import { type Candidate, placeOnOnlineHosts } from "@berth/control/hosts/place-replicas";
+import { releaseConfigOf } from "@berth/control/releases/release-config";
+import { type ContainerRef, removeContainers } from "@berth/control/replicas/remove-containers";
+import { startReplica } from "@berth/control/replicas/start-replica";
+import { appHostnames } from "@berth/control/routing/app-hostnames";
 import { replicaName } from "@berth/core/apps";
-import { releaseSpec } from "@berth/core/container-spec";
 import { deleteRoute, ROUTE_SETTLE_MS, setRoute } from "@berth/core/routes";
 import type { Release } from "@berth/db";
-import { publishContainer } from "@berth/db/app-events";
 import type { JobContext } from "../jobs/context.ts";
-import { appHostnames } from "./app-hostnames.ts";
-import { DeployError } from "./deploy-error.ts";
-import type { DeployLog } from "./deploy-log.ts";
-import { setDeploymentStatus } from "./deployment-status.ts";
-import { onlineHosts } from "./online-hosts.ts";
-import { placeReplicas } from "./place-replicas.ts";
-import { registryAuth, repoOf } from "./registry-auth.ts";
-import { type ContainerRef, removeContainers } from "./stop-containers.ts";
+import { replicaDeps } from "./replica-deps.ts";
 import { checkAborted, sleep } from "./watch-deployment.ts";
 
 export type RollOutInput = {
@@ -32,12 +31,12 @@ type Started = ContainerRef & { address: string; hostPort: number | null };
 
 export async function rollOut(ctx: JobContext, input: RollOutInput): Promise<void> {
   const { app, release, log, signal, deployment } = input;
-  const config = release.config as ReleaseConfig;
+  const config = releaseConfigOf(release);
   const replicas = config.app.replicas;
   const memoryBytes = config.app.memoryMb * 1024 * 1024;
-  let placement: Awaited<ReturnType<typeof onlineHosts>>;
+  let placement: Candidate[];
   try {
-    placement = placeReplicas(await onlineHosts(ctx.db, ctx.config.BERTH_HOST_STALE_MS), replicas, memoryBytes);
+    placement = await placeOnOnlineHosts(ctx.db, ctx.config.BERTH_HOST_STALE_MS, replicas, memoryBytes);
   } catch (err) {
     throw new DeployError((err as Error).message);
   }
@@ -55,25 +54,9 @@ export async function rollOut(ctx: JobContext, input: RollOutInput): Promise<voi
         await publishContainer(ctx, { appId: app.id, teamId: app.teamId }, row.id, "creating");
         const ref: Started = { id: row.id, hostId: host.id, name, address: host.address, hostPort: null, appId: app.id, teamId: app.teamId };
         started.push(ref);
-        const spec = releaseSpec({
-          name,
-          team: app.teamSlug,
-          app: app.name,
-          appId: app.id,
-          release: { ...release, config },
-          encryptionKey: ctx.config.BERTH_ENCRYPTION_KEY,
-        });
-        const pull = registryAuth(
-          ctx.tokenKeys(),
-          { port: ctx.config.BERTH_REGISTRY_PORT, service: ctx.config.BERTH_REGISTRY_SERVICE },
-          repoOf(release.imageRef),
-          ["pull"],
-        );
-        const result = await ctx.hosts.call(host.id, "containerRun", { version: 1, spec, pull }, { timeoutMs: 300_000, signal });
+        const result = await startReplica(replicaDeps(ctx), { rowId: row.id, name, host, app, release, signal });
         ref.hostPort = result.hostPort;
-        await ctx.db.container.update({ where: { id: row.id }, data: { dockerId: result.dockerId, hostPort: result.hostPort, state: "running" } });
-        await log.write(`  ${name} started on ${host.id} (127.0.0.1:${result.hostPort})`);
-        await publishContainer(ctx, { appId: app.id, teamId: app.teamId }, row.id, "running");
+        await log.write(`  ${name} started on ${host.id} (${host.address}:${result.hostPort})`);
       }),
     );
     checkAborted(signal);

@@ -4,17 +4,17 @@
 //   rollback / config → the release given
 // then roll out (roll-out.ts). Whatever happens, the deployment ends in a finished state, and
 // a worker that dies mid-way leaves it to the reaper (reap-deployments.ts).
-import type { JobPayload } from "@berth/core";
+
+import { claimDeployment } from "@berth/control/deployments/claim-deployment";
+import { DeployError } from "@berth/control/deployments/deploy-error";
+import { deployLog } from "@berth/control/deployments/deploy-log";
+import { announceDeployment, setDeploymentStatus } from "@berth/control/deployments/set-deployment-status";
+import { HostCallError } from "@berth/control/hosts/call-host";
+import { createRelease, tagReleaseImage } from "@berth/control/releases/create-release";
+import { isAppError, type JobPayload } from "@berth/core";
 import { appRepository, workerAliveKey } from "@berth/core/apps";
 import type { Release } from "@berth/db";
-import { publishDeployment } from "@berth/db/app-events";
-import { HostCallError } from "../hosts/call-host.ts";
 import type { JobContext } from "../jobs/context.ts";
-import { claimDeployment } from "./claim-deployment.ts";
-import { createRelease, snapshotConfig } from "./create-release.ts";
-import { DeployError } from "./deploy-error.ts";
-import { deployLog } from "./deploy-log.ts";
-import { setDeploymentStatus } from "./deployment-status.ts";
 import { failOrphan } from "./reap-deployments.ts";
 import { resolveImage } from "./resolve-image.ts";
 import { rollOut } from "./roll-out.ts";
@@ -30,7 +30,7 @@ export async function deployRun(payload: JobPayload<"deployRun">, ctx: JobContex
   }
   if (claim.kind === "superseded") {
     // Published after the claim's transaction committed, so a page that refetches sees the row.
-    await publishDeployment(ctx, { appId: claim.appId }, { id: payload.deploymentId, status: "superseded", reason: claim.reason });
+    await announceDeployment(ctx, { id: payload.deploymentId, appId: claim.appId }, "superseded", claim.reason);
     return;
   }
   if (claim.kind === "skip") {
@@ -68,16 +68,8 @@ export async function deployRun(payload: JobPayload<"deployRun">, ctx: JobContex
         ({ imageRef, digest } = await resolveImage(ctx.registry, deployment.imageRef, ctx.config.BERTH_REGISTRY_PORT));
       }
       checkAborted(watch.signal);
-      const config = await snapshotConfig(ctx.db, app.id, deployment.app.config);
-      release = await createRelease(ctx, {
-        appId: app.id,
-        appRepo: appRepository(app.teamSlug, app.name),
-        imageRef,
-        digest,
-        buildId: deployment.buildId,
-        config,
-        createdBy: deployment.createdBy,
-      });
+      release = await createRelease(ctx.db, { appId: app.id, imageRef, digest, buildId: deployment.buildId, createdBy: deployment.createdBy });
+      await tagReleaseImage(ctx.registry, appRepository(app.teamSlug, app.name), release);
       await ctx.db.deployment.update({ where: { id: deployment.id }, data: { releaseId: release.id } });
       await log.write(`Release v${release.version}: ${imageRef}`);
     }
@@ -92,9 +84,10 @@ export async function deployRun(payload: JobPayload<"deployRun">, ctx: JobContex
         ? reason.message
         : reason instanceof HostCallError
           ? `host ${reason.hostId}: ${reason.message}`
-          : `internal error: ${(reason as Error).message}`;
-    if (!(reason instanceof DeployError) && !(reason instanceof HostCallError))
-      ctx.log.error({ err, deploymentId: deployment.id }, "deployment failed unexpectedly");
+          : isAppError(reason)
+            ? reason.message
+            : `internal error: ${(reason as Error).message}`;
+    if (!(reason instanceof DeployError) && !isAppError(reason)) ctx.log.error({ err, deploymentId: deployment.id }, "deployment failed unexpectedly");
     await log.write(`${outcome === "cancelled" ? "Cancelled" : "Failed"}: ${message}`).catch(() => undefined);
     await setDeploymentStatus(ctx, ref, outcome, { reason: message });
   } finally {

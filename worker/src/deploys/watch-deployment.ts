@@ -1,9 +1,10 @@
 // While a deployment runs: every 500 ms look for a cancel request, every 5 s prove this worker
 // still owns it (heartbeatAt), and abort at the hard time limit. `signal.reason` says why.
+
+import { DeployError } from "@berth/control/deployments/deploy-error";
 import { deployCancelKey } from "@berth/core/apps";
 import type { Db } from "@berth/db";
 import type { Redis } from "ioredis";
-import { DeployError } from "./deploy-error.ts";
 
 export type Watch = { signal: AbortSignal; stop: () => void };
 

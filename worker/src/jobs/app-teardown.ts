@@ -1,7 +1,8 @@
 // An app was deleted (its rows are gone): stop serving its hostnames and remove its containers.
+
+import { publishContainer } from "@berth/control/events/app-events";
 import type { JobPayload } from "@berth/core";
 import { deleteRoute } from "@berth/core/routes";
-import { publishContainer } from "@berth/db/app-events";
 import type { JobContext } from "./context.ts";
 
 export async function appTeardown(payload: JobPayload<"appTeardown">, ctx: JobContext): Promise<void> {

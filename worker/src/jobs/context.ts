@@ -1,5 +1,6 @@
 // What every job handler gets besides its payload.
 
+import type { HostCaller } from "@berth/control/hosts/call-host";
 import type { JOBS, JobPayload } from "@berth/core";
 import type { Logger } from "@berth/core/logger";
 import type { RegistryClient } from "@berth/core/registry/registry-client";
@@ -9,7 +10,6 @@ import type { JobsOptions } from "bullmq";
 import type Docker from "dockerode";
 import type { Redis } from "ioredis";
 import type { Config } from "../config.ts";
-import type { HostCaller } from "../hosts/call-host.ts";
 
 export type JobContext = {
   db: Db;

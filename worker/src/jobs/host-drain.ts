@@ -1,8 +1,9 @@
 // A host was set to draining: every app with replicas on it is deployed again with its serving
 // release. Placement skips draining hosts, so the new replicas land elsewhere, and the roll-out
 // retires the old ones (zero downtime, like any deploy).
+
+import { startDeployment } from "@berth/control/deployments/start-deployment";
 import type { JobPayload } from "@berth/core";
-import { startDeployment } from "@berth/db/start-deployment";
 import type { JobContext } from "./context.ts";
 
 export async function hostDrain(payload: JobPayload<"hostDrain">, ctx: JobContext): Promise<void> {
@@ -14,17 +15,12 @@ export async function hostDrain(payload: JobPayload<"hostDrain">, ctx: JobContex
   for (const appId of appIds) {
     const serving = await ctx.db.deployment.findFirst({ where: { appId, status: "live" }, orderBy: { createdAt: "desc" } });
     if (!serving?.releaseId) continue;
-    const { deployment } = await startDeployment(
-      ctx.db,
-      (id) => ctx.enqueue("deployRun", { version: 1, deploymentId: id }, { jobId: id }),
-      {
-        appId,
-        kind: "config",
-        releaseId: serving.releaseId,
-        createdBy: null,
-      },
-      ctx.publisher,
-    );
+    const { deployment } = await startDeployment(ctx, (id) => ctx.enqueue("deployRun", { version: 1, deploymentId: id }, { jobId: id }), {
+      appId,
+      kind: "config",
+      releaseId: serving.releaseId,
+      createdBy: null,
+    });
     ctx.log.info({ hostId: host.id, appId, deploymentId: deployment.id }, "moving an app off a draining host");
   }
 }

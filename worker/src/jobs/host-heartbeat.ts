@@ -13,6 +13,7 @@ export async function hostHeartbeat(payload: JobPayload<"hostHeartbeat">, ctx: J
     memoryBytes: BigInt(host.memoryBytes),
     freeMemoryBytes: BigInt(host.freeMemoryBytes),
     address: host.address,
+    ...(host.sealKey ? { sealKey: host.sealKey } : {}),
     lastHeartbeatAt: now,
   };
   const before = await ctx.db.host.findUnique({ where: { id: host.hostId }, select: { id: true } });

@@ -4,13 +4,12 @@
 // - every known container's state and port are refreshed.
 // Nothing is ever duplicated: containers are matched by name, and a replica is only recreated
 // under the same name.
-import { type JobPayload, ONE_OFF_PREFIX } from "@berth/core";
-import type { ReleaseConfig } from "@berth/core/apps";
-import { releaseSpec } from "@berth/core/container-spec";
-import { publishContainer } from "@berth/db/app-events";
-import { RUNNING_STATES } from "../deploys/claim-deployment.ts";
+
+import { publishContainer } from "@berth/control/events/app-events";
+import { startReplica } from "@berth/control/replicas/start-replica";
+import { type JobPayload, ONE_OFF_PREFIX, RUNNING_STATES } from "@berth/core";
 import { refreshAppRoutes } from "../deploys/refresh-routes.ts";
-import { registryAuth, repoOf } from "../deploys/registry-auth.ts";
+import { replicaDeps } from "../deploys/replica-deps.ts";
 import type { JobContext } from "./context.ts";
 
 /** A row still "creating" this long after it was written belongs to a deploy that died. */
@@ -55,23 +54,8 @@ export async function hostInventory(payload: JobPayload<"hostInventory">, ctx: J
     }
     ctx.log.warn({ hostId: host.id, name: row.name }, "a replica of the serving release vanished: starting it again");
     try {
-      const spec = releaseSpec({
-        name: row.name,
-        team: row.app.team.slug,
-        app: row.app.name,
-        appId: row.app.id,
-        release: { version: release.version, imageRef: release.imageRef, config: release.config as ReleaseConfig },
-        encryptionKey: ctx.config.BERTH_ENCRYPTION_KEY,
-      });
-      const pull = registryAuth(
-        ctx.tokenKeys(),
-        { port: ctx.config.BERTH_REGISTRY_PORT, service: ctx.config.BERTH_REGISTRY_SERVICE },
-        repoOf(release.imageRef),
-        ["pull"],
-      );
-      const result = await ctx.hosts.call(host.id, "containerRun", { version: 1, spec, pull }, { timeoutMs: 300_000 });
-      await ctx.db.container.update({ where: { id: row.id }, data: { dockerId: result.dockerId, hostPort: result.hostPort, state: "running" } });
-      await publishContainer(ctx, { appId: row.app.id, teamId: row.teamId }, row.id, "running");
+      const app = { id: row.app.id, name: row.app.name, teamId: row.teamId, teamSlug: row.app.team.slug };
+      await startReplica(replicaDeps(ctx), { rowId: row.id, name: row.name, host, app, release });
       touchedApps.add(row.app.id);
     } catch (err) {
       ctx.log.error({ hostId: host.id, name: row.name, err: (err as Error).message }, "could not restore a replica");

@@ -2,7 +2,7 @@
 import { logLevel, parseConfig, port, redisUrl } from "@berth/core/config";
 import { z } from "zod";
 
-const schema = z.object({
+export const schema = z.object({
   REDIS_URL: redisUrl,
   /** UDP port on 127.0.0.1 where Caddy asks for app upstreams (infra/services/caddy.sh points at it). */
   BERTH_ROUTER_PORT: port(55353),

@@ -2,11 +2,13 @@
 // different pairs can join to the same host name (`a-b` in `c` and `a` in `b-c`); creating an
 // app checks that, under a lock on the joined name.
 import { AppError } from "@berth/core";
+import { appHostname } from "@berth/core/routes";
 import type { Db } from "@berth/db";
 
 /** The DNS label an app's default address starts with. */
 export const appLabel = (app: string, team: string) => `${app}-${team}`;
-export const defaultHostname = (app: string, team: string, domain: string) => `${appLabel(app, team)}.${domain}`;
+/** The app's default hostname: core's one definition (lowercased, as the routing table keys it). */
+export const defaultHostname = appHostname;
 export const appUrl = (hostname: string, proxyPort: number) => `http://${hostname}${proxyPort === 80 ? "" : `:${proxyPort}`}`;
 
 type Tx = Pick<Db, "$executeRaw" | "$queryRaw">;

@@ -1,6 +1,7 @@
 // What app, deployment, release and container operations need from the process: the database,
 // Redis, a way to enqueue jobs, and the few settings that shape URLs and image references.
 // Route handlers build it once per request from ctx() and env(); domain code never reads either.
+import type { HostCaller } from "@berth/control/hosts/call-host";
 import type { JobDef } from "@berth/core";
 import type { Logger } from "@berth/core/logger";
 import type { TokenKeys } from "@berth/core/registry/token-keys";
@@ -8,9 +9,8 @@ import type { Db } from "@berth/db";
 import type { Redis } from "ioredis";
 import type { z } from "zod";
 import { env } from "../../env.ts";
-import { type CallHost, callHost } from "../containers/host-call.ts";
 import { ctx } from "../context.ts";
-import { queue } from "../queues.ts";
+import { hostCaller, queue } from "../queues.ts";
 
 export type AppSettings = {
   /** Apps are served at `<app>-<team>.<domain>`. */
@@ -35,8 +35,8 @@ export type AppDeps = {
   enqueue: Enqueue;
   /** Removes a job that has not started yet; false when it is gone or already running. */
   dequeue: (queueName: string, jobId: string) => Promise<boolean>;
-  /** Sends a job to one runtime-host and waits for its result. */
-  callHost: CallHost;
+  /** Sends jobs to runtime-hosts and waits for their results (control's one host caller). */
+  hosts: HostCaller;
   settings: AppSettings;
 };
 
@@ -59,7 +59,7 @@ export function appDeps(): AppDeps {
           .catch(() => 0)) === 1
       );
     },
-    callHost,
+    hosts: hostCaller(),
     settings: {
       domain: e.BERTH_DOMAIN,
       proxyPort: e.BERTH_PROXY_PORT,

@@ -1,10 +1,11 @@
 // Apps as the API shows them: config, env (secret values never), address and custom domains,
 // the live release and the latest deployment. Built for many apps with a fixed number of queries.
+
+import { liveReleases } from "@berth/control/releases/live-release";
 import type { appView as appViewSchema, envVarView } from "@berth/core";
 import type { App, Db, EnvVar } from "@berth/db";
 import type { z } from "zod";
 import { deploymentView, withRelease } from "../deployments/deployment-view.ts";
-import { liveReleases } from "../releases/live-release.ts";
 import { releaseView } from "../releases/release-view.ts";
 import { repositoryView } from "../repository/repository-fields.ts";
 import { appUrl, defaultHostname } from "./app-address.ts";

@@ -18,7 +18,7 @@ export async function commitContainer(deps: AppDeps, caller: Caller, team: TeamC
   const push = await registryCredentials(deps, caller, repository, ["push", "pull"]);
   const repo = `${push.serveraddress}/${repository}`;
   const result = await onHost(db, c, () =>
-    deps.callHost(c.hostId, "containerCommit", { version: 1, name: c.name, repo, tag: input.tag, push }, COMMIT_TIMEOUT_MS),
+    deps.hosts.call(c.hostId, "containerCommit", { version: 1, name: c.name, repo, tag: input.tag, push }, { timeoutMs: COMMIT_TIMEOUT_MS }),
   );
   const image = `${repo}:${input.tag}`;
   await recordAudit(db, {

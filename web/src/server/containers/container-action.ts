@@ -1,6 +1,6 @@
 // start / stop / restart / kill / remove one container through its host's runtime-host. The
 // row follows: its new state, or gone when removed (or when the host no longer has it).
-import { publishContainer } from "@berth/db/app-events";
+import { publishContainer } from "@berth/control/events/app-events";
 import type { AppDeps } from "../apps/app-deps.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import type { TeamContext } from "../auth/authorize.ts";
@@ -17,7 +17,9 @@ export async function containerAction(deps: AppDeps, caller: Caller, team: TeamC
   const { db } = deps;
   const c = await findContainer(db, team.id, id);
   assertHostOnline(c.host, deps.settings.hostStaleMs);
-  const { state } = await onHost(db, c, () => deps.callHost(c.hostId, "containerAction", { version: 1, name: c.name, action }, ACTION_TIMEOUT_MS));
+  const { state } = await onHost(db, c, () =>
+    deps.hosts.call(c.hostId, "containerAction", { version: 1, name: c.name, action }, { timeoutMs: ACTION_TIMEOUT_MS }),
+  );
   await recordAudit(db, {
     action: `container.${action}`,
     actorId: caller.user.id,

@@ -1,5 +1,6 @@
 // One of the team's containers, by Berth's id or by its Docker name, and whether its host is
 // alive enough to be asked anything.
+import { isOnline } from "@berth/control/hosts/online-hosts";
 import { AppError, isAppError } from "@berth/core";
 import type { Db, Host } from "@berth/db";
 import type { ContainerRow } from "./container-view.ts";
@@ -19,7 +20,7 @@ export async function findContainer(db: Db, teamId: string, idOrName: string): P
 }
 
 export function assertHostOnline(host: Host, staleMs: number): void {
-  if (Date.now() - host.lastHeartbeatAt.getTime() > staleMs) {
+  if (!isOnline(host, staleMs)) {
     throw new AppError("UNAVAILABLE", `host ${host.id} is offline (last heartbeat ${host.lastHeartbeatAt.toISOString()})`);
   }
 }

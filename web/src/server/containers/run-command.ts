@@ -1,17 +1,18 @@
 // A one-off command in a new container of the app's live release: the release's image (pinned
-// to its digest), env (secrets decrypted only into the job payload), limits, mounts and labels,
-// on an online host; the container is removed afterwards. Waits for the command to finish.
+// to its digest), env (secrets sealed to the chosen host), limits, mounts and labels, on a host
+// placed like any replica; the container is removed afterwards. Waits for the command to finish.
 import { randomBytes } from "node:crypto";
-import { AppError, oneOffName, releaseConfig } from "@berth/core";
-import { releaseSpec } from "@berth/core/container-spec";
+import { placeOnOnlineHosts } from "@berth/control/hosts/place-replicas";
+import { liveRelease } from "@berth/control/releases/live-release";
+import { releaseConfigOf } from "@berth/control/releases/release-config";
+import { releaseSpec } from "@berth/control/replicas/release-spec";
+import { AppError, oneOffName } from "@berth/core";
 import type { AppDeps } from "../apps/app-deps.ts";
 import { findApp } from "../apps/find-app.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import type { TeamContext } from "../auth/authorize.ts";
 import type { Caller } from "../auth/caller.ts";
 import { qualifyImageRef } from "../deployments/image-target.ts";
-import { liveRelease } from "../releases/live-release.ts";
-import { pickHost } from "./pick-host.ts";
 import { registryCredentials } from "./registry-credentials.ts";
 
 /** Time to pull the image and start the container, on top of the command's own time limit. */
@@ -30,29 +31,30 @@ export async function runCommand(deps: AppDeps, caller: Caller, team: TeamContex
   const app = await findApp(db, team.id, name);
   const release = await liveRelease(db, app.id);
   if (!release) throw new AppError("CONFLICT", `app ${app.name} has no live release to run a command in; deploy it first`);
-  const snapshot = releaseConfig.safeParse(release.config);
-  if (!snapshot.success) throw new AppError("CONFLICT", `release v${release.version} of ${app.name} has no usable config snapshot`);
+  const config = releaseConfigOf(release);
 
   const target = qualifyImageRef(release.imageRef, settings.registryPort);
   const pull = target.kind === "berth" ? await registryCredentials(deps, caller, `${target.namespace}/${target.repository}`, ["pull"]) : undefined;
-  // The same spec as the release's replicas (core/src/container-spec.ts), with the command, no port
+  const [host] = await placeOnOnlineHosts(db, settings.hostStaleMs, 1, config.app.memoryMb * 1024 * 1024);
+  if (!host) throw new AppError("UNAVAILABLE", "no host to run the command on");
+  // The same spec as the release's replicas (control's release-spec.ts), with the command, no port
   // and no restart; the one-off name keeps the host's reconciliation away from it while it runs.
   const spec = releaseSpec({
     name: oneOffName(team.slug, app.name, randomBytes(4).toString("hex")),
     team: team.slug,
     app: app.name,
     appId: app.id,
-    release: { version: release.version, imageRef: pinnedImage(release.imageRef, release.digest), config: snapshot.data },
+    release: { version: release.version, imageRef: pinnedImage(release.imageRef, release.digest), config },
     encryptionKey: settings.encryptionKey,
+    host,
     oneOff: { cmd: input.cmd },
   });
-  const host = await pickHost(db, settings.hostStaleMs);
   const started = Date.now();
-  const result = await deps.callHost(
+  const result = await deps.hosts.call(
     host.id,
     "containerOneOff",
     { version: 1, spec, timeoutS: input.timeoutS, pull },
-    input.timeoutS * 1000 + START_ALLOWANCE_MS,
+    { timeoutMs: input.timeoutS * 1000 + START_ALLOWANCE_MS },
   );
   // The command line may hold secrets: only the program's name is recorded.
   await recordAudit(db, {

@@ -1,9 +1,7 @@
-// Cancelling: a queued deployment is marked cancelled under the app's deploy lock (the worker
-// claims under the same lock, so it either sees "cancelled" or has already started); a running
-// one is asked to stop through a Redis key the worker polls; a finished one cannot be.
-import { AppError, type DeploymentState, deployCancelKey, isFinished, JOBS } from "@berth/core";
-import { publishDeployment } from "@berth/db/app-events";
-import { deployLockSql } from "@berth/db/start-deployment";
+// Cancelling a deployment from the API: the rule is control's cancelDeployment; web finds the
+// deployment within the team, and audits who asked.
+import { cancelDeployment as cancel } from "@berth/control/deployments/cancel-deployment";
+import { JOBS } from "@berth/core";
 import type { AppDeps } from "../apps/app-deps.ts";
 import { findApp } from "../apps/find-app.ts";
 import { recordAudit } from "../audit/record-audit.ts";
@@ -16,34 +14,18 @@ export async function cancelDeployment(deps: AppDeps, caller: Caller, team: Team
   const { db } = deps;
   const app = await findApp(db, team.id, name);
   const d = await findDeployment(db, app.id, id);
-  if (isFinished(d.status as DeploymentState)) throw new AppError("CONFLICT", `deployment ${d.id} is already ${d.status}`);
-
-  const status = await db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${deployLockSql(app.id)}))`;
-    const now = await tx.deployment.findUniqueOrThrow({ where: { id: d.id }, select: { status: true } });
-    if (now.status !== "queued") return now.status;
-    await tx.deployment.update({
-      where: { id: d.id },
-      data: { status: "cancelled", reason: `cancelled by ${caller.user.username ?? caller.user.email}`, finishedAt: new Date() },
-    });
-    return "cancelled" as const;
-  });
-  if (status === "cancelled") {
-    // Best effort: the worker skips a cancelled deployment anyway if the job is already taken.
-    await deps.dequeue(JOBS.deployRun.queue, d.id);
-    await publishDeployment({ db, publisher: deps.redis }, { appId: app.id, teamId: team.id }, { id: d.id, status: "cancelled" }).catch(() => {});
-  } else if (isFinished(status as DeploymentState)) {
-    throw new AppError("CONFLICT", `deployment ${d.id} is already ${status}`);
-  } else {
-    await deps.redis.set(deployCancelKey(d.id), "1", "EX", 3600);
-  }
+  const { was } = await cancel(
+    { db, publisher: deps.redis, dequeue: (deploymentId) => deps.dequeue(JOBS.deployRun.queue, deploymentId) },
+    { id: d.id, appId: app.id, teamId: team.id },
+    caller.user.username ?? caller.user.email,
+  );
   await recordAudit(db, {
     action: "deployment.cancelled",
     actorId: caller.user.id,
     teamId: team.id,
     target: app.name,
     ipAddress: caller.ip,
-    data: { deploymentId: d.id, was: status === "cancelled" ? "queued" : status },
+    data: { deploymentId: d.id, was },
   });
   return oneDeploymentView(db, d.id);
 }

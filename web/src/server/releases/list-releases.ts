@@ -1,8 +1,8 @@
+import { liveRelease } from "@berth/control/releases/live-release";
 import type { Db } from "@berth/db";
 import { findApp } from "../apps/find-app.ts";
 import { userNames } from "../apps/user-names.ts";
 import type { TeamContext } from "../auth/authorize.ts";
-import { liveRelease } from "./live-release.ts";
 import { releaseView } from "./release-view.ts";
 
 export async function listReleases(db: Db, team: TeamContext, name: string) {

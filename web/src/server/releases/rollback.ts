@@ -1,4 +1,6 @@
 // Deploys an earlier release again: same image digest, same config and env snapshot, no build.
+
+import { liveRelease } from "@berth/control/releases/live-release";
 import { AppError } from "@berth/core";
 import type { AppDeps } from "../apps/app-deps.ts";
 import { findApp } from "../apps/find-app.ts";
@@ -7,7 +9,6 @@ import type { TeamContext } from "../auth/authorize.ts";
 import type { Caller } from "../auth/caller.ts";
 import { oneDeploymentView } from "../deployments/deployment-view.ts";
 import { launch } from "../deployments/launch.ts";
-import { liveRelease } from "./live-release.ts";
 
 export async function rollback(deps: AppDeps, caller: Caller, team: TeamContext, name: string, versionParam: string) {
   const { db } = deps;

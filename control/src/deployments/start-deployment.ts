@@ -1,10 +1,10 @@
 // Creating a deployment, for web (deploy, rollback, config change) and worker (drain, restore).
-// Under the app's advisory lock: queued deployments of the app are superseded by the new one,
+// Under the app's deploy lock: queued deployments of the app are superseded by the new one,
 // so at most one is ever queued per app; the job id is the deployment id, so a retry collapses.
 import type { DeploymentKind } from "@berth/core/apps";
-import type { Redis } from "ioredis";
-import { publishDeployment } from "./app-events.ts";
-import type { Db, Deployment } from "./index.ts";
+import type { Deployment } from "@berth/db";
+import { withDeployLock } from "./deploy-lock.ts";
+import { announceDeployment, type StatusDeps } from "./set-deployment-status.ts";
 
 export type NewDeployment = {
   appId: string;
@@ -18,23 +18,20 @@ export type NewDeployment = {
   createdBy?: string | null;
 };
 
-/** The advisory-lock key of an app's deployments (the worker's claim takes the same lock). */
-export const deployLockSql = (appId: string) => `deploy:${appId}`;
+const SUPERSEDED = "superseded by a newer deployment";
 
 export async function startDeployment(
-  db: Db,
+  deps: StatusDeps,
   enqueue: (deploymentId: string) => Promise<void>,
   input: NewDeployment,
-  /** Announces the new and the superseded deployments to open pages. */
-  publisher: Redis,
 ): Promise<{ deployment: Deployment; superseded: string[] }> {
-  const { deployment, superseded } = await db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${deployLockSql(input.appId)}))`;
+  const { db } = deps;
+  const { deployment, superseded } = await withDeployLock(db, input.appId, async (tx) => {
     const queued = await tx.deployment.findMany({ where: { appId: input.appId, status: "queued" }, select: { id: true } });
     if (queued.length > 0) {
       await tx.deployment.updateMany({
         where: { id: { in: queued.map((d) => d.id) } },
-        data: { status: "superseded", reason: "superseded by a newer deployment", finishedAt: new Date() },
+        data: { status: "superseded", reason: SUPERSEDED, finishedAt: new Date() },
       });
     }
     const deployment = await tx.deployment.create({
@@ -52,15 +49,12 @@ export async function startDeployment(
   try {
     await enqueue(deployment.id);
   } catch (err) {
-    await db.deployment.update({
-      where: { id: deployment.id },
-      data: { status: "failed", reason: `could not queue the deployment: ${(err as Error).message}`, finishedAt: new Date() },
-    });
+    const reason = `could not queue the deployment: ${(err as Error).message}`;
+    await db.deployment.update({ where: { id: deployment.id }, data: { status: "failed", reason, finishedAt: new Date() } });
+    await announceDeployment(deps, deployment, "failed", reason).catch(() => {});
     throw err;
   }
-  const events = { db, publisher };
-  const ref = { appId: input.appId };
-  for (const id of superseded) await publishDeployment(events, ref, { id, status: "superseded", reason: "superseded by a newer deployment" }).catch(() => {});
-  await publishDeployment(events, ref, { id: deployment.id, status: "queued" }).catch(() => {});
+  for (const id of superseded) await announceDeployment(deps, { id, appId: input.appId }, "superseded", SUPERSEDED).catch(() => {});
+  await announceDeployment(deps, deployment, "queued", null).catch(() => {});
   return { deployment, superseded };
 }

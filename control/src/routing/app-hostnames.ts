@@ -1,4 +1,5 @@
-// The hostnames an app answers at: its default one and its custom domains.
+// The hostnames an app answers at: its default one (`<app>-<team>.<domain>`, core/src/routes.ts,
+// lowercased) and its custom domains, lowercased too: the routing table keys them that way.
 import { appHostname } from "@berth/core/routes";
 import type { Db } from "@berth/db";
 

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { placeReplicas } from "./place-replicas.ts";
 
 const MB = 1048576;
-const h = (id: string, freeMb: number) => ({ id, address: "127.0.0.1", freeMemoryBytes: freeMb * MB });
+const h = (id: string, freeMb: number) => ({ id, address: "127.0.0.1", freeMemoryBytes: freeMb * MB, sealKey: null });
 
 test("spreads replicas over hosts before doubling up", () => {
   const placed = placeReplicas([h("a", 1000), h("b", 900)], 3, 100 * MB).map((p) => p.id);

@@ -1,12 +1,10 @@
 // Takes a queued deployment for this worker. One app's deployments never overlap: under the
-// app's advisory lock, a deployment waits while another of the same app is running, and gives
+// app's deploy lock, a deployment waits while another of the same app is running, and gives
 // way (superseded) when a newer one is queued behind it.
-
+import { setTimeout as sleep } from "node:timers/promises";
+import { isRunning, RUNNING_STATES } from "@berth/core/apps";
 import type { Db } from "@berth/db";
-import { deployLockSql } from "@berth/db/start-deployment";
-import { sleep } from "./watch-deployment.ts";
-
-export const RUNNING_STATES = ["building", "pushing", "starting", "health_checking"] as const;
+import { withDeployLock } from "./deploy-lock.ts";
 
 export type Claim =
   | { kind: "claimed" }
@@ -15,15 +13,14 @@ export type Claim =
   | { kind: "orphaned"; ownerId: string | null };
 
 async function tryClaim(db: Db, deploymentId: string, ownerId: string): Promise<Claim | "busy"> {
-  return db.$transaction(async (tx) => {
-    const d = await tx.deployment.findUnique({ where: { id: deploymentId }, select: { appId: true } });
-    if (!d) return { kind: "skip", why: "deployment deleted" } as const;
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${deployLockSql(d.appId)}))`;
+  const d = await db.deployment.findUnique({ where: { id: deploymentId }, select: { appId: true } });
+  if (!d) return { kind: "skip", why: "deployment deleted" };
+  return withDeployLock(db, d.appId, async (tx) => {
     const row = await tx.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
     if (row.status !== "queued") {
       // A re-run of a job whose worker died: the deployment is marked as running by a process
       // that is gone. The caller fails it now rather than waiting for the reaper.
-      if ((RUNNING_STATES as readonly string[]).includes(row.status) && row.ownerId !== ownerId) return { kind: "orphaned", ownerId: row.ownerId } as const;
+      if (isRunning(row.status) && row.ownerId !== ownerId) return { kind: "orphaned", ownerId: row.ownerId } as const;
       return { kind: "skip", why: `already ${row.status}` } as const;
     }
     const newer = await tx.deployment.count({ where: { appId: row.appId, status: "queued", createdAt: { gt: row.createdAt } } });

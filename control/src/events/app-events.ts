@@ -3,8 +3,8 @@
 // relay to sockets — pages update without polling.
 import type { DeploymentState } from "@berth/core/apps";
 import { type BusMessage, EVENTS_CHANNEL, ROOMS } from "@berth/core/events";
+import type { Db } from "@berth/db";
 import type { Redis } from "ioredis";
-import type { Db } from "./index.ts";
 
 export type AppEventDeps = { db: Db; publisher: Redis };
 /** An app, with its team when the caller knows it (a deleted app's team cannot be looked up). */
