@@ -149,8 +149,9 @@ iptables_restore_for() { # snapshot-dir socket-of-the-other-engine
   [ "$restored" = 0 ] || info "iptables: put back $restored rules of the engine on $2"
 }
 
-database_url() { echo "postgresql://berth:${BERTH_PG_PASSWORD}@127.0.0.1:${BERTH_PG_PORT}/berth"; }
-redis_url()    { echo "redis://:${BERTH_REDIS_PASSWORD}@127.0.0.1:${BERTH_REDIS_PORT}"; }
+# Berth's own PostgreSQL and Redis, unless DATABASE_URL / REDIS_URL are set (caller or .berth/berth.env).
+database_url() { echo "${DATABASE_URL:-postgresql://berth:${BERTH_PG_PASSWORD}@127.0.0.1:${BERTH_PG_PORT}/berth}"; }
+redis_url()    { echo "${REDIS_URL:-redis://:${BERTH_REDIS_PASSWORD}@127.0.0.1:${BERTH_REDIS_PORT}}"; }
 
 # For tests and benchmarks: start the stack if any part is down, then export what clients need.
 ensure_stack() {

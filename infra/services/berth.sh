@@ -2,25 +2,28 @@
 # Berth's own processes: web (Next.js + socket.io), worker (BullMQ, under a supervisor that restarts
 # it), router (DNS for Caddy's app routes), runtime-host (agent for this machine's Docker Engine)
 # and runtime-host-2 (agent for the second local engine, unless BERTH_LOCAL_HOSTS=1).
-# Each gets only the settings it needs (least privilege: runtime-hosts never see the database).
+# Each gets only its own settings: the keys of its config schema (least privilege: runtime-hosts
+# never see the database).
 #   berth.sh              start what is not running; restart what runs older code; web is rebuilt when stale
 #   berth.sh worker ...   (re)start only the named processes
+#   berth.sh --print-env NAME   print the environment NAME would start with (KEY=VALUE records, each ending in NUL)
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 ALL=(web worker router runtime-host runtime-host-2)
+PRINT_ENV=0
+if [ "${1:-}" = --print-env ]; then
+  [ $# -eq 2 ] || die "usage: berth.sh --print-env NAME"
+  PRINT_ENV=1; shift
+fi
 ONLY=("$@")
 for n in "${ONLY[@]}"; do
   [[ " ${ALL[*]} " == *" $n "* ]] || die "unknown process '$n' (one of: ${ALL[*]})"
 done
-# Two bring-ups at once would both restart a process and lose track of one of them.
-exec 9>"$RUN_DIR/berth.lock"
-flock 9
-DATABASE_URL=$(database_url); REDIS_URL=$(redis_url)
 NODE=$(command -v node)
-BASE_ENV=(PATH="$PATH" HOME="${HOME:-/root}" NODE_ENV=production LOG_LEVEL="$LOG_LEVEL")
+SETSID=$(command -v setsid); NOHUP=$(command -v nohup)
 
 # Sources each process runs from; a file newer than the pidfile means "restart".
-SRC_COMMON=(core/src prisma/src prisma/generated package-lock.json)
+SRC_COMMON=(core/src control/src prisma/src prisma/generated package-lock.json)
 changed_since() { # pidfile dirs...
   local ref=$1; shift
   [ -n "$(find "$@" -newer "$ref" -type f -print -quit 2>/dev/null)" ]
@@ -36,16 +39,70 @@ host_id() {
 HOST_ID=${BERTH_HOST_ID:-$(host_id)}
 HOST2_ID="${HOST_ID:0:61}-2"
 
+# A process's environment is `env -i` plus the keys of its config schema (web/src/env.ts,
+# worker/src/config.ts, worker/src/router/config.ts, runtime-host/src/config.ts) that are set here:
+# the caller's environment, then .berth/berth.env, then .env.example, then these derived values.
+# infra/lib/process-env.ts picks them, for all processes in one node run, the first time one starts.
+DERIVED=(
+  DATABASE_URL="$(database_url)"
+  REDIS_URL="$(redis_url)"
+  BERTH_REGISTRY_TOKEN_KEY="${BERTH_REGISTRY_TOKEN_KEY:-$BERTH_HOME/registry/token.key}"
+  BERTH_REGISTRY_TOKEN_CERT="${BERTH_REGISTRY_TOKEN_CERT:-$BERTH_HOME/registry/token.crt}"
+  BERTH_REGISTRY_CONFIG="${BERTH_REGISTRY_CONFIG:-$BERTH_HOME/registry/config.yml}"
+  BERTH_BUILD_DIR="${BERTH_BUILD_DIR:-$BERTH_HOME/builds}"
+  BERTH_GIT_DIR="${BERTH_GIT_DIR:-$BERTH_HOME/git}"
+  BERTH_HOST_ID="$HOST_ID"
+  BERTH_HOST_KEY_FILE="${BERTH_HOST_KEY_FILE:-$BERTH_HOME/host-keys/$HOST_ID.pem}"
+  NODE_ENV="${NODE_ENV:-production}"
+  HOME="${HOME:-/root}"
+)
+PROCESS_ENV=() PROCESS_ENV_READ=0 # "name KEY=VALUE" for every process
+process_env() { # name: sets ENVS to that process's KEY=VALUE list
+  local rec cur= schema=${1%-2}
+  if [ "$PROCESS_ENV_READ" = 0 ]; then
+    local recs=()
+    mapfile -d '' recs < <(env "${DERIVED[@]}" "$NODE" --import tsx infra/lib/process-env.ts web worker router runtime-host)
+    wait $! || die "infra/lib/process-env.ts failed"
+    for rec in "${recs[@]}"; do
+      if [[ $rec == *=* ]]; then PROCESS_ENV+=("$cur $rec"); else cur=$rec; fi
+    done
+    PROCESS_ENV_READ=1
+  fi
+  ENVS=()
+  for rec in "${PROCESS_ENV[@]}"; do
+    [[ $rec == "$schema "* ]] || continue
+    rec=${rec#"$schema "}
+    # The second local host has its own engine, id and key, whatever the first one's are.
+    if [ "$1" = runtime-host-2 ]; then
+      case $rec in
+        DOCKER_SOCKET=* | BERTH_HOST_ID=*) continue ;;
+        BERTH_HOST_KEY_FILE=*) rec="BERTH_HOST_KEY_FILE=$BERTH_HOME/host-keys/$HOST2_ID.pem" ;;
+      esac
+    fi
+    ENVS+=("$rec")
+  done
+  if [ "$1" = runtime-host-2 ]; then ENVS+=(DOCKER_SOCKET="$DOCKER2_SOCKET" BERTH_HOST_ID="$HOST2_ID"); fi
+}
+
+if [ "$PRINT_ENV" = 1 ]; then
+  process_env "${ONLY[0]}"
+  printf '%s\0' "${ENVS[@]}"
+  exit 0
+fi
+
+# Two bring-ups at once would both restart a process and lose track of one of them.
+exec 9>"$RUN_DIR/berth.lock"
+flock 9
+
 stop() { # name
   if alive "$1"; then say "$1: stopping"; fi
   stop_pid "$1"
 }
 
-start() { # name port(or -) sources... -- env... -- command...
+start() { # name port(or -) sources... -- command...
   local name=$1 port=$2; shift 2
-  local srcs=() envs=() cmd=()
+  local srcs=() cmd=()
   while [ "$1" != -- ]; do srcs+=("$1"); shift; done; shift
-  while [ "$1" != -- ]; do envs+=("$1"); shift; done; shift
   wanted "$name" || return 0
   if alive "$name"; then
     if [ ${#ONLY[@]} -gt 0 ]; then
@@ -69,9 +126,10 @@ start() { # name port(or -) sources... -- env... -- command...
   cmd=("$NODE" --import tsx "$@")
   # The worker runs under a supervisor that starts it again whenever it exits; its pidfile is the
   # supervisor's (stop it to stop the worker), worker-child.pid is the current worker's.
-  [ "$name" = worker ] && cmd=(bash infra/lib/supervise.sh worker "$RUN_DIR/worker-child.pid" -- "${cmd[@]}")
+  [ "$name" = worker ] && cmd=("$BASH" infra/lib/supervise.sh worker "$RUN_DIR/worker-child.pid" -- "${cmd[@]}")
+  process_env "$name"
   # 9>&-: the children must not inherit (and keep holding) the bring-up lock.
-  env -i "${BASE_ENV[@]}" "${envs[@]}" setsid nohup "${cmd[@]}" >>"$LOG_DIR/$name.log" 2>&1 </dev/null 9>&- &
+  env -i "${ENVS[@]}" "$SETSID" "$NOHUP" "${cmd[@]}" >>"$LOG_DIR/$name.log" 2>&1 </dev/null 9>&- &
   echo $! > "$RUN_DIR/$name.pid"
 }
 
@@ -81,29 +139,12 @@ if wanted web && { [ ! -f web/.next/BUILD_ID ] || changed_since web/.next/BUILD_
   (cd web && env NEXT_TELEMETRY_DISABLED=1 npx next build >"$LOG_DIR/web-build.log" 2>&1) || { tail -40 "$LOG_DIR/web-build.log"; die "web build failed (log: $LOG_DIR/web-build.log)"; }
 fi
 
-start web "$BERTH_WEB_PORT" web/.next/BUILD_ID web/server.ts -- \
-  DATABASE_URL="$DATABASE_URL" REDIS_URL="$REDIS_URL" BETTER_AUTH_SECRET="$BETTER_AUTH_SECRET" NEXT_TELEMETRY_DISABLED=1 \
-  BERTH_WEB_PORT="$BERTH_WEB_PORT" BERTH_PROXY_PORT="$BERTH_PROXY_PORT" BERTH_CADDY_ADMIN_PORT="$BERTH_CADDY_ADMIN_PORT" BERTH_REGISTRY_PORT="$BERTH_REGISTRY_PORT" \
-  BERTH_REGISTRY_TOKEN_KEY="$BERTH_HOME/registry/token.key" BERTH_REGISTRY_TOKEN_CERT="$BERTH_HOME/registry/token.crt" \
-  BERTH_REGISTRY_SERVICE="$BERTH_REGISTRY_SERVICE" BERTH_REGISTRY_NOTIFY_SECRET="$BERTH_REGISTRY_NOTIFY_SECRET" BERTH_ENCRYPTION_KEY="$BERTH_ENCRYPTION_KEY" \
-  BERTH_BUILD_DIR="$BERTH_HOME/builds" BERTH_GIT_DIR="$BERTH_HOME/git" BERTH_DOMAIN="$BERTH_DOMAIN" \
-  -- web/server.ts
-start worker - worker/src infra/lib/supervise.sh -- \
-  DATABASE_URL="$DATABASE_URL" REDIS_URL="$REDIS_URL" BERTH_REGISTRY_PORT="$BERTH_REGISTRY_PORT" BERTH_REGISTRY_SERVICE="$BERTH_REGISTRY_SERVICE" \
-  BERTH_REGISTRY_TOKEN_KEY="$BERTH_HOME/registry/token.key" BERTH_REGISTRY_TOKEN_CERT="$BERTH_HOME/registry/token.crt" BERTH_ENCRYPTION_KEY="$BERTH_ENCRYPTION_KEY" \
-  BERTH_REGISTRY_CONFIG="$BERTH_HOME/registry/config.yml" BERTH_BUILD_DIR="$BERTH_HOME/builds" DOCKER_SOCKET="$DOCKER_SOCKET" \
-  BERTH_DOMAIN="$BERTH_DOMAIN" BERTH_PROXY_PORT="$BERTH_PROXY_PORT" \
-  -- worker/src/main.ts
-start router "udp/$BERTH_ROUTER_PORT" worker/src/router -- \
-  REDIS_URL="$REDIS_URL" BERTH_ROUTER_PORT="$BERTH_ROUTER_PORT" \
-  -- worker/src/router/main.ts
-start runtime-host - runtime-host/src -- \
-  REDIS_URL="$REDIS_URL" DOCKER_SOCKET="$DOCKER_SOCKET" BERTH_HOST_ID="$HOST_ID" \
-  -- runtime-host/src/main.ts
+start web "$BERTH_WEB_PORT" web/.next/BUILD_ID web/server.ts -- web/server.ts
+start worker - worker/src infra/lib/supervise.sh -- worker/src/main.ts
+start router "udp/$BERTH_ROUTER_PORT" worker/src/router -- worker/src/router/main.ts
+start runtime-host - runtime-host/src -- runtime-host/src/main.ts
 if second_host_enabled; then
-  start runtime-host-2 - runtime-host/src -- \
-    REDIS_URL="$REDIS_URL" DOCKER_SOCKET="$DOCKER2_SOCKET" BERTH_HOST_ID="$HOST2_ID" \
-    -- runtime-host/src/main.ts
+  start runtime-host-2 - runtime-host/src -- runtime-host/src/main.ts
 elif wanted runtime-host-2; then
   stop runtime-host-2
 fi

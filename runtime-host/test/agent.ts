@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { hostQueue, QUEUE_PREFIX } from "@berth/core";
+import { AppError, hostQueue, QUEUE_PREFIX } from "@berth/core";
 import { HOST_JOBS, type HostJobKey, type HostJobPayload, type HostJobResult, type registryAuth } from "@berth/core/host-jobs";
 import { publicKeyOf } from "@berth/core/host-seal";
 import { createRegistryClient, internalRegistryToken } from "@berth/core/registry/registry-client";
@@ -100,10 +100,14 @@ export function useAgent() {
     connection.disconnect();
   });
 
-  /** Enqueue a host job the way the worker does and wait for its result (or its failure). */
+  /** Enqueue a host job the way control's host caller does and wait for its result (or its failure, an AppError when the host refused). */
   async function run<K extends HostJobKey>(key: K, payload: HostJobPayload<K>, timeoutMs = 60_000): Promise<HostJobResult<K>> {
     const job = await queue.add(HOST_JOBS[key].name, payload, { removeOnComplete: true, removeOnFail: 50 });
-    return (await job.waitUntilFinished(events, timeoutMs)) as HostJobResult<K>;
+    try {
+      return (await job.waitUntilFinished(events, timeoutMs)) as HostJobResult<K>;
+    } catch (err) {
+      throw AppError.fromWire((err as Error).message) ?? err;
+    }
   }
 
   /** The agent's public key, as its heartbeat reports it: secrets for its containers are sealed to it. */

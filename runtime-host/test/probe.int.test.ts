@@ -1,9 +1,11 @@
 // Health checks from the host (container.probe) against real containers: a busybox httpd that
 // passes, answers that fail with the reason, a container that exits or crash-loops or is
 // OOM-killed (reported at once, with its last log lines), and attempts that stay bounded.
+
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { before, describe, it } from "node:test";
+import { isAppError } from "@berth/core";
 import type { HostJobPayload } from "@berth/core/host-jobs";
 import { NODE, spec, useAgent, waitForLog } from "./agent.ts";
 
@@ -116,6 +118,9 @@ describe("container.probe", () => {
   });
 
   it("refuses to probe a container that does not exist", async () => {
-    await assert.rejects(run("containerProbe", { version: 1, name: `berth-test-none-${suffix}`, check: check() }), /NOT_FOUND: no container named/);
+    await assert.rejects(
+      run("containerProbe", { version: 1, name: `berth-test-none-${suffix}`, check: check() }),
+      (e) => isAppError(e) && e.code === "NOT_FOUND" && /no container named/.test(e.message),
+    );
   });
 });

@@ -34,9 +34,6 @@ export const schema = z.object({
   BERTH_GIT_DIR: z.string().default("./.berth/git"),
   /** Heartbeats older than this mark a host (and its engine) as down. */
   BERTH_HOST_STALE_MS: z.coerce.number().int().min(1_000).default(20_000),
-  /** Setup only (web/scripts/ensure-admin.ts): the first administrator. */
-  BERTH_ADMIN_EMAIL: z.string().email().optional(),
-  BERTH_ADMIN_PASSWORD: z.string().min(10).optional(),
   LOG_LEVEL: logLevel,
   /** Handed on to git (http-backend, archive) and its hooks, which get nothing else of web's environment. */
   PATH: z.string().default("/usr/local/bin:/usr/bin:/bin"),
