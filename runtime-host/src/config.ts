@@ -17,7 +17,7 @@ export const schema = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
     .default(defaultHostId),
-  /** Address at which the proxy reaches ports published on this host. */
+  /** Address at which the proxy reaches this host: container ports are published on it (and only on it), and health checks go there. */
   BERTH_HOST_ADDRESS: z.string().default("127.0.0.1"),
   BERTH_HEARTBEAT_MS: z.coerce.number().int().min(500).max(60_000).default(5_000),
   /** How often the containers found on the engine are reported (host.inventory); 0 turns the reports off (tests). */

@@ -49,7 +49,7 @@ const stopHeartbeat = startHeartbeat({
 const jobsLog = log.child({ component: "jobs", queue: hostQueue(config.BERTH_HOST_ID) });
 const worker = new Worker(
   hostQueue(config.BERTH_HOST_ID),
-  (job) => dispatchHostJob(job, { docker, hostId: config.BERTH_HOST_ID, privateKeyPem: hostKey.privateKeyPem }),
+  (job) => dispatchHostJob(job, { docker, hostId: config.BERTH_HOST_ID, privateKeyPem: hostKey.privateKeyPem, publishAddress: config.BERTH_HOST_ADDRESS }),
   {
     connection: new Redis(config.REDIS_URL, { maxRetriesPerRequest: null }),
     prefix: QUEUE_PREFIX,

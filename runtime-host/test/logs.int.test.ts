@@ -181,7 +181,7 @@ describe("runtime logs of app containers", () => {
       const container = await createManagedContainer(
         docker,
         spec(name, team, { cmd: ["sh", "-c", 'i=0; while [ $i -lt 50 ]; do echo "n $i"; i=$((i+1)); sleep 0.1; done'], labels: { team, appId } }),
-        { hostId: ownHost, privateKeyPem: generateHostKey().privateKeyPem },
+        { hostId: ownHost, privateKeyPem: generateHostKey().privateKeyPem, publishAddress: "127.0.0.1" },
       );
       await container.start();
       const first = await waitForEntries(appId, (e) => e.filter((x) => x.s === "o").length >= 5);

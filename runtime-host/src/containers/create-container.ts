@@ -1,6 +1,8 @@
 // The one place a container is created from a spec, with Berth's defaults: no privileges, every
 // capability dropped, no-new-privileges, an init process, limits on memory/CPU/pids, the team's
-// network, mounts as the spec lists them, and the port (if any) published on 127.0.0.1 only.
+// network, mounts as the spec lists them, and the port (if any) published on the host's publish
+// address only (BERTH_HOST_ADDRESS: 127.0.0.1 for a host on the proxy's machine, else the address the
+// proxy reaches the host at).
 // A managed container of the same name is replaced.
 import { type ContainerSpec, LABELS } from "@berth/core/host-jobs";
 import type Docker from "dockerode";
@@ -17,10 +19,11 @@ const portKey = (port: number) => `${port}/tcp`;
  */
 export const HOST_LABEL = "berth.host";
 
-/** Who is creating the container: this host's id, and its private key for the spec's sealed secrets. */
-export type HostIdentity = { hostId: string; privateKeyPem: string };
+/** Who is creating the container: this host's id, its private key for the spec's sealed secrets, and the address it publishes ports on. */
+export type HostIdentity = { hostId: string; privateKeyPem: string; publishAddress: string };
 
-function createOptions(spec: ContainerSpec, network: string, hostId: string, secretEnv: Record<string, string>): Docker.ContainerCreateOptions {
+function createOptions(spec: ContainerSpec, network: string, host: HostIdentity, secretEnv: Record<string, string>): Docker.ContainerCreateOptions {
+  const { hostId } = host;
   const published = spec.port ? portKey(spec.port) : undefined;
   return {
     name: spec.name,
@@ -38,7 +41,7 @@ function createOptions(spec: ContainerSpec, network: string, hostId: string, sec
     },
     ...(published ? { ExposedPorts: { [published]: {} } } : {}),
     HostConfig: {
-      ...(published ? { PortBindings: { [published]: [{ HostIp: "127.0.0.1", HostPort: "" }] } } : {}),
+      ...(published ? { PortBindings: { [published]: [{ HostIp: host.publishAddress, HostPort: "" }] } } : {}),
       ...(spec.limits.memoryBytes ? { Memory: spec.limits.memoryBytes, MemorySwap: spec.limits.memoryBytes } : {}),
       ...(spec.limits.nanoCpus ? { NanoCpus: spec.limits.nanoCpus } : {}),
       PidsLimit: spec.limits.pids,
@@ -65,12 +68,12 @@ export async function createManagedContainer(docker: Docker, spec: ContainerSpec
   const network = await ensureTeamNetwork(docker, spec.labels.team);
   await removeIfPresent(docker, spec.name);
   try {
-    return await docker.createContainer(createOptions(spec, network, host.hostId, secretEnv));
+    return await docker.createContainer(createOptions(spec, network, host, secretEnv));
   } catch (err) {
     // The inventory's network sweep may have removed an empty team network in between: make it again, once.
     const e = err as { statusCode?: number; message?: string };
     if (e.statusCode !== 404 || !/network/i.test(e.message ?? "")) throw err;
     await ensureTeamNetwork(docker, spec.labels.team);
-    return docker.createContainer(createOptions(spec, network, host.hostId, secretEnv));
+    return docker.createContainer(createOptions(spec, network, host, secretEnv));
   }
 }

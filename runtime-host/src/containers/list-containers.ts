@@ -16,7 +16,7 @@ export async function listContainers(docker: Docker, hostId: string): Promise<{ 
       release: c.Labels[LABELS.release] ?? null,
       state: c.State,
       // Only a running container has a published port.
-      hostPort: c.Ports.find((p) => p.IP === "127.0.0.1" && p.PublicPort)?.PublicPort ?? null,
+      hostPort: c.Ports.find((p) => p.PublicPort)?.PublicPort ?? null,
     })),
   };
 }

@@ -1,5 +1,5 @@
-// container.probe: health-check a container from its host through the port it publishes on
-// 127.0.0.1 (HTTP: status < 400; TCP: a connection that stays open). Before each attempt the
+// container.probe: health-check a container from its host through the port it publishes on the
+// host's publish address (HTTP: status < 400; TCP: a connection that stays open). Before each attempt the
 // container is inspected: once it has exited (or is crash-looping) there is nothing to wait for.
 // Bounded by attempts × (intervalMs + timeoutS).
 
@@ -16,7 +16,7 @@ type ProbeResult = HostJobResult<"containerProbe">;
 
 const LOG_LINES = 30;
 
-export async function probeContainer(docker: Docker, name: string, check: Check): Promise<ProbeResult> {
+export async function probeContainer(docker: Docker, name: string, check: Check, address: string): Promise<ProbeResult> {
   let detail = "not tried";
   for (let attempt = 1; attempt <= check.attempts; attempt++) {
     if (attempt > 1) await sleep(check.intervalMs);
@@ -30,10 +30,10 @@ export async function probeContainer(docker: Docker, name: string, check: Check)
     }
     const port = publishedPort(info.NetworkSettings.Ports);
     if (port === null) {
-      detail = state.Running ? "container publishes no port on 127.0.0.1" : `container is ${state.Status}, not running`;
+      detail = state.Running ? `container publishes no port on ${address}` : `container is ${state.Status}, not running`;
       continue;
     }
-    const outcome = check.type === "http" ? await probeHttp(port, check.path, check.timeoutS) : await probeTcp(port, check.timeoutS);
+    const outcome = check.type === "http" ? await probeHttp(address, port, check.path, check.timeoutS) : await probeTcp(address, port, check.timeoutS);
     detail = outcome.detail;
     if (outcome.ok) return { ok: true, attempts: attempt, detail, exited: false, exitCode: null, oomKilled: false, logs: [] };
   }

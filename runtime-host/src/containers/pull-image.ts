@@ -2,6 +2,7 @@
 // repository. The engine sends the token to the registry as-is (AuthConfig.RegistryToken).
 import { AppError } from "@berth/core";
 import type { registryAuth } from "@berth/core/host-jobs";
+import { formatImageRef, requireImageRef } from "@berth/core/image-ref";
 import type Docker from "dockerode";
 import type { z } from "zod";
 import { engineMessage, readEngineStream, refusedByRegistry } from "./engine-stream.ts";
@@ -9,12 +10,9 @@ import { engineMessage, readEngineStream, refusedByRegistry } from "./engine-str
 export type RegistryAuth = z.infer<typeof registryAuth>;
 
 /** `host:5000/team/app:3` -> repository and tag (or digest); no tag means `latest`. */
-export function splitImageRef(ref: string): { repository: string; tag: string } {
-  const at = ref.indexOf("@");
-  if (at >= 0) return { repository: ref.slice(0, at), tag: ref.slice(at + 1) };
-  const colon = ref.lastIndexOf(":");
-  if (colon > ref.lastIndexOf("/")) return { repository: ref.slice(0, colon), tag: ref.slice(colon + 1) };
-  return { repository: ref, tag: "latest" };
+export function splitImageRef(input: string): { repository: string; tag: string } {
+  const ref = requireImageRef(input);
+  return { repository: formatImageRef({ domain: ref.domain, path: ref.path }), tag: ref.digest ?? ref.tag ?? "latest" };
 }
 
 export async function pullImage(docker: Docker, ref: string, auth: RegistryAuth): Promise<void> {

@@ -3,19 +3,20 @@ import { HOST_JOBS, type HostJobKey, type HostJobPayload, type HostJobResult } f
 import type Docker from "dockerode";
 import { commitContainer } from "../containers/commit-container.ts";
 import { containerAction } from "../containers/container-action.ts";
+import type { HostIdentity } from "../containers/create-container.ts";
 import { listContainers } from "../containers/list-containers.ts";
 import { runOneOff } from "../containers/one-off-container.ts";
 import { probeContainer } from "../containers/probe-container.ts";
 import { runContainer } from "../containers/run-container.ts";
 
-/** What every handler gets besides its payload: this host's engine, its id and its private key. */
-export type HostContext = { docker: Docker; hostId: string; privateKeyPem: string };
+/** What every handler gets besides its payload: this host's engine, its identity and private key, and its publish address. */
+export type HostContext = { docker: Docker } & HostIdentity;
 
 type Catalog = { [K in HostJobKey]: (payload: HostJobPayload<K>, host: HostContext) => Promise<HostJobResult<K>> };
 
 export const catalog: Catalog = {
   containerRun: (p, { docker, ...host }) => runContainer(docker, { spec: p.spec, host, pull: p.pull }),
-  containerProbe: (p, { docker }) => probeContainer(docker, p.name, p.check),
+  containerProbe: (p, { docker, publishAddress }) => probeContainer(docker, p.name, p.check, publishAddress),
   containerList: (_p, { docker, hostId }) => listContainers(docker, hostId),
   containerOneOff: (p, { docker, ...host }) => runOneOff(docker, { spec: p.spec, host, timeoutS: p.timeoutS, pull: p.pull }),
   containerAction: (p, { docker }) => containerAction(docker, p.name, p.action),
