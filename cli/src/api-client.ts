@@ -1,6 +1,6 @@
 // A typed client for Berth's REST API, built on the route table in @berth/core: the route name
 // gives the method, the path (with its `{param}`s), the body type and the response schema.
-import { type Body, errorBody, type Reply, ROUTES, type RouteDef, type RouteName, routePath } from "@berth/core";
+import { type Body, errorBody, type Reply, ROUTES, type RouteDef, type RouteName, routePath, type StreamRecord } from "@berth/core";
 import { CliError, exitCodeForStatus } from "./errors.ts";
 
 type PathOf<N extends RouteName> = (typeof ROUTES)[N]["path"];
@@ -59,6 +59,64 @@ export class ApiClient {
   /** Sends a raw body (a build context) to a route that takes one, e.g. uploadBuild. */
   async upload<N extends RouteName>(name: N, input: { params: Record<string, string>; raw: RawBody; timeoutMs?: number }): Promise<CallResult<N>> {
     return this.send(name, { params: input.params, body: input.raw.body, contentType: input.raw.contentType, timeoutMs: input.timeoutMs });
+  }
+
+  /**
+   * Calls a route that answers a stream of NDJSON records (`stream` in its definition) and yields
+   * each record, checked, as it arrives; blank lines (keep-alives) are skipped. The client's timeout
+   * bounds the wait for the answer to start, not the stream. Ends when the server closes it; aborting
+   * `signal` ends it early (the abort error is thrown).
+   */
+  async *stream<N extends RouteName>(
+    name: N,
+    input: { params: Record<string, string>; query?: Record<string, string | number | undefined>; signal?: AbortSignal },
+  ): AsyncGenerator<StreamRecord<N>, void, undefined> {
+    const route: RouteDef = ROUTES[name];
+    const url = new URL(this.url + routePath(route.path, input.params));
+    for (const [k, v] of Object.entries(input.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const where = `${route.method} ${url.pathname}`;
+    const start = new AbortController();
+    const timer = setTimeout(() => start.abort(new DOMException("no answer", "TimeoutError")), this.timeoutMs);
+    const signal = input.signal ? AbortSignal.any([start.signal, input.signal]) : start.signal;
+    const headers = { accept: "application/x-ndjson", authorization: `Bearer ${this.token}`, "user-agent": this.userAgent };
+    let res: Response;
+    try {
+      res = await this.fetch(url, { method: route.method, headers, signal });
+    } catch (err) {
+      if (input.signal?.aborted) throw err;
+      throw new CliError(`could not reach ${this.url}: ${networkReason(start.signal.aborted ? start.signal.reason : err, this.timeoutMs)}`);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!res.ok) {
+      const text = await res.text().catch(() => "");
+      throw apiError(res, parseJson(text), where, this.url);
+    }
+    if (!res.body) return;
+    const reader = res.body.getReader();
+    const decoder = new TextDecoder();
+    let buffered = "";
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        buffered += decoder.decode(value, { stream: true });
+        for (let nl = buffered.indexOf("\n"); nl >= 0; nl = buffered.indexOf("\n")) {
+          const line = buffered.slice(0, nl).trim();
+          buffered = buffered.slice(nl + 1);
+          if (line === "") continue;
+          const checked = route.stream?.safeParse(parseJson(line));
+          if (!checked?.success) throw new CliError(`unexpected record from ${where}; the server and this CLI may be different versions`);
+          yield checked.data as StreamRecord<N>;
+        }
+      }
+    } catch (err) {
+      if (err instanceof CliError || input.signal?.aborted) throw err;
+      throw new CliError(`lost the connection to ${this.url}: ${networkReason(err, this.timeoutMs)}`);
+    } finally {
+      // Stopped early (or failed): close the connection rather than leave the stream open.
+      reader.cancel().catch(() => {});
+    }
   }
 
   private async send<N extends RouteName>(

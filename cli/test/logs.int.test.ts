@@ -7,7 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { deployLog } from "@berth/control/deployments/deploy-log";
+import { setDeploymentStatus } from "@berth/control/deployments/set-deployment-status";
 import { type AppLogLine, appLogKey, type BusMessage, deployLogKey, EVENTS_CHANNEL, LOG_ARCHIVE_CURSORS, LOG_ARCHIVE_SET, ROOMS } from "@berth/core";
+import { createDb } from "@berth/db";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { call, signUp, type TestUser, teamWith } from "../../web/test/api.ts";
@@ -133,5 +136,37 @@ describe("berth logs", () => {
     const archived = await berth(["logs", `${team}/${app}`, "--build", id.slice(0, 8)]);
     assert.equal(archived.code, 0, archived.stderr);
     assert.equal(archived.stdout, fresh.stdout);
+  });
+
+  it("follows a deployment's log with --build -f as it is written, until its outcome, and exits as it ended", async () => {
+    const db = createDb(stack.databaseUrl, { max: 2 });
+    const deps = { db, publisher: redis };
+    try {
+      // As a worker runs them (no owner: the reaper leaves them alone); their ends come through control, as the worker's do.
+      const failing = await db.deployment.create({ data: { appId, kind: "image", imageRef: "x", status: "starting" } });
+      keys.push(deployLogKey(failing.id));
+      const log = deployLog(redis, appId, failing.id);
+      await log.write("Pulling");
+      const first = startBerth(scratch, ["logs", `${team}/${app}`, "--build", failing.id, "-f"], token);
+      for (let i = 0; i < 100 && !first.out.stdout.includes("Pulling"); i++) await sleep(100);
+      assert.equal(first.out.stdout, "Pulling\n", first.out.stderr);
+      await log.write("Starting web-1");
+      await setDeploymentStatus(deps, failing, "failed", { reason: "health check failed" });
+      assert.equal(await first.closed, 1, first.out.stderr);
+      assert.equal(first.out.stdout, "Pulling\nStarting web-1\n");
+      assert.match(first.out.stderr, new RegExp(`deployment ${failing.id} ended failed: health check failed`));
+
+      const release = await db.release.create({ data: { appId, version: 1, imageRef: `127.0.0.1:5000/${team}/${app}:1`, config: {} } });
+      const going = await db.deployment.create({ data: { appId, kind: "image", imageRef: "x", status: "health_checking", releaseId: release.id } });
+      keys.push(deployLogKey(going.id));
+      const second = startBerth(scratch, ["logs", `${team}/${app}`, "--build", going.id.slice(0, 8), "-f"], token);
+      await sleep(500);
+      await deployLog(redis, appId, going.id).write("web-1: healthy");
+      await setDeploymentStatus(deps, going, "live", { reason: null });
+      assert.equal(await second.closed, 0, second.out.stderr);
+      assert.equal(second.out.stdout, `web-1: healthy\nDeployment ${going.id} is live (release v1).\n`);
+    } finally {
+      await db.$disconnect();
+    }
   });
 });

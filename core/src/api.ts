@@ -2,7 +2,18 @@
 // web validates requests with these and builds its OpenAPI document from them; the CLI and
 // tests call the API through the same definitions. A route that is not here does not exist.
 import { z } from "zod";
-import { appConfig, appConfigPatch, appName, appRepositoryInput, DEPLOYMENT_KINDS, DEPLOYMENT_STATES, envKey, gitRef, imageRef } from "./apps.ts";
+import {
+  appConfig,
+  appConfigPatch,
+  appName,
+  appRepositoryInput,
+  DEPLOYMENT_KINDS,
+  DEPLOYMENT_STATES,
+  deploymentEnd,
+  envKey,
+  gitRef,
+  imageRef,
+} from "./apps.ts";
 import { appLogLine, containerStats, LOG_STREAMS, logCursor } from "./logs.ts";
 import { type Permission, ROLES, SCOPES, type Scope } from "./permissions.ts";
 
@@ -157,6 +168,9 @@ export const appView = z.object({
   createdAt: isoDate,
 });
 export const logLine = z.object({ id: z.string(), ts: isoDate, text: z.string() });
+/** One record of a deployment's follow stream (NDJSON): its log lines, then once its outcome. */
+export const followRecord = z.union([z.object({ line: logLine }), z.object({ end: deploymentEnd })]);
+export type FollowRecord = z.infer<typeof followRecord>;
 export const hostDetail = host.extend({ containers: z.array(containerView.extend({ team: z.string() })) });
 const envInput = z.record(envKey, z.object({ value: z.string().max(32_768), secret: z.boolean().default(false) }).strict());
 
@@ -182,6 +196,8 @@ export type RouteDef = {
   body?: z.ZodType;
   query?: z.ZodType;
   response?: z.ZodType;
+  /** A streamed answer (application/x-ndjson): the schema of each record. */
+  stream?: z.ZodType;
   status: number;
 };
 
@@ -689,6 +705,16 @@ export const ROUTES = {
     query: strict({ after: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(5000).default(1000) }),
     response: z.object({ lines: z.array(logLine), status: z.enum(DEPLOYMENT_STATES) }),
   }),
+  followDeployment: route({
+    method: "GET",
+    path: "/api/v1/teams/{team}/apps/{app}/deployments/{id}/follow",
+    summary:
+      "Follow a deployment: NDJSON records `{line}` for its log after the cursor as it is written, then one `{end}` with its outcome (status, reason, release version), and the stream closes; blank lines are keep-alives",
+    access: { kind: "team", permission: "apps.read" },
+    status: 200,
+    query: strict({ after: logCursor.optional() }),
+    stream: followRecord,
+  }),
   listAppLogs: route({
     method: "GET",
     path: "/api/v1/teams/{team}/apps/{app}/logs",
@@ -782,6 +808,8 @@ export const ROUTES = {
 export type RouteName = keyof typeof ROUTES;
 export type Body<N extends RouteName> = (typeof ROUTES)[N] extends { body: z.ZodType } ? z.input<(typeof ROUTES)[N]["body"]> : never;
 export type Reply<N extends RouteName> = (typeof ROUTES)[N] extends { response: z.ZodType } ? z.infer<(typeof ROUTES)[N]["response"]> : unknown;
+/** One record of a streamed (NDJSON) answer. */
+export type StreamRecord<N extends RouteName> = (typeof ROUTES)[N] extends { stream: z.ZodType } ? z.infer<(typeof ROUTES)[N]["stream"]> : never;
 
 /** Fills `{name}` placeholders of a route path. */
 export function routePath(path: string, params: Record<string, string> = {}): string {

@@ -1,6 +1,8 @@
 // Apps, releases and deployments: the shapes web, worker and the CLI agree on.
 // An app's config is one zod schema; a release snapshots it (with env) so a rollback needs no rebuild.
 import { z } from "zod";
+import { parseImageRef } from "./image-ref.ts";
+import { entryFields } from "./logs.ts";
 
 /** App names: like team slugs but up to 30 characters, so `<app>-<team>` fits a DNS label. */
 export const appName = z
@@ -17,15 +19,15 @@ export const envKey = z
   .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "letters, digits and _; not starting with a digit")
   .refine((k) => !(RESERVED_ENV as readonly string[]).includes(k), "this name is set by Berth");
 
-/** A Docker image reference: [registry/]path[:tag][@digest]. */
+/** A Docker image reference: [registry/]path[:tag][@digest], read by the one parser (`image-ref.ts`). */
 export const imageRef = z
   .string()
   .min(1)
   .max(512)
-  .regex(
-    /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/,
-    "not an image reference (like acme/web:1 or 127.0.0.1:5000/acme/web:1)",
-  );
+  .superRefine((s, ctx) => {
+    const parsed = parseImageRef(s);
+    if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.error });
+  });
 
 /**
  * A git ref name a user may give (branch, tag or commit): the rules of `git check-ref-format`
@@ -128,10 +130,31 @@ export const releaseEnvVar = z.object({ key: z.string(), value: z.string(), secr
 export const releaseConfig = z.object({ app: appConfig, env: z.array(releaseEnvVar) });
 export type ReleaseConfig = z.infer<typeof releaseConfig>;
 
-export const DEPLOYMENT_STATES = ["queued", "building", "pushing", "starting", "health_checking", "live", "failed", "cancelled", "superseded"] as const;
+export const DEPLOYMENT_STATES = [
+  "queued",
+  "building",
+  "pushing",
+  "starting",
+  "health_checking",
+  "live",
+  "failed",
+  "cancelled",
+  "superseded",
+  "replaced",
+] as const;
 export type DeploymentState = (typeof DEPLOYMENT_STATES)[number];
-export const FINISHED_STATES: readonly DeploymentState[] = ["live", "failed", "cancelled", "superseded"];
-export const isFinished = (s: DeploymentState): boolean => FINISHED_STATES.includes(s);
+/**
+ * How a deployment's run ends: live, failed, cancelled, or superseded (a newer one was queued
+ * before it started). `replaced` comes later, to a deployment that went live, when a newer one of
+ * the app goes live: only the serving deployment says `live`.
+ */
+export const DEPLOYMENT_OUTCOMES = ["live", "failed", "cancelled", "superseded"] as const satisfies readonly DeploymentState[];
+export type DeploymentOutcome = (typeof DEPLOYMENT_OUTCOMES)[number];
+export const FINISHED_STATES = [...DEPLOYMENT_OUTCOMES, "replaced"] as const satisfies readonly DeploymentState[];
+export type FinishedState = (typeof FINISHED_STATES)[number];
+export const isFinished = (s: DeploymentState): s is FinishedState => (FINISHED_STATES as readonly string[]).includes(s);
+/** It went live (and may have been replaced since). */
+export const wentLive = (s: DeploymentState): boolean => s === "live" || s === "replaced";
 /** A worker owns the deployment while it is in one of these. */
 export const RUNNING_STATES = ["building", "pushing", "starting", "health_checking"] as const satisfies readonly DeploymentState[];
 export type RunningState = (typeof RUNNING_STATES)[number];
@@ -159,10 +182,53 @@ export const appRepository = (team: string, app: string) => `${team}/${app}`;
 export const volumeName = (team: string, app: string, name: string) => `berth-${team}-${app}-${name}`;
 
 // ------------------------------------------------------------------ Redis keys shared by web and worker
-/** A deployment's log: a Redis stream (fields `t` = text), capped at DEPLOY_LOG_MAX_LINES, kept 14 days. */
+/**
+ * A deployment's log: a Redis stream, capped at DEPLOY_LOG_MAX_LINES, kept 14 days. Each entry is one of
+ * - `t`: a line of text (the build's output, the deploy's steps);
+ * - `build`: JSON of `buildEnd`, once the deployment's build finished (the deploy job waits for it);
+ * - `end`: JSON of `deploymentEnd`, once the deployment finished (live, failed, cancelled, superseded):
+ *   what a follower ends with. Lines the worker writes after it (old replicas stopping) are history only.
+ * Whoever reads lines skips entries without `t`.
+ */
 export const deployLogKey = (deploymentId: string) => `berth:deploy-log:${deploymentId}`;
 export const DEPLOY_LOG_MAX_LINES = 20_000;
 export const DEPLOY_LOG_TTL_S = 14 * 86_400;
+export const BUILD_OUTCOMES = ["succeeded", "failed", "cancelled"] as const;
+export const buildEnd = z.object({ status: z.enum(BUILD_OUTCOMES), error: z.string().nullable().default(null) });
+export type BuildEnd = z.infer<typeof buildEnd>;
+export const deploymentEnd = z.object({
+  status: z.enum(FINISHED_STATES),
+  reason: z.string().nullable().default(null),
+  releaseVersion: z.number().int().nullable().default(null),
+});
+export type DeploymentEnd = z.infer<typeof deploymentEnd>;
+export type DeployLogEntry =
+  | { kind: "line"; id: string; text: string }
+  | { kind: "build"; id: string; build: BuildEnd }
+  | { kind: "end"; id: string; end: DeploymentEnd };
+
+/** An entry of a deployment's log stream by its fields; null for one this version does not know (or cannot read). */
+export function deployLogEntryOf(id: string, fields: readonly string[]): DeployLogEntry | null {
+  const f = entryFields(fields);
+  if (f.t !== undefined) return { kind: "line", id, text: f.t };
+  if (f.end !== undefined) {
+    const end = deploymentEnd.safeParse(parseJson(f.end));
+    return end.success ? { kind: "end", id, end: end.data } : null;
+  }
+  if (f.build !== undefined) {
+    const build = buildEnd.safeParse(parseJson(f.build));
+    return build.success ? { kind: "build", id, build: build.data } : null;
+  }
+  return null;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 /** Set by web to ask the worker running a deployment to stop it; the worker checks it every 500 ms. */
 export const deployCancelKey = (deploymentId: string) => `berth:deploy-cancel:${deploymentId}`;
 /** Refreshed by each live worker process; a deployment whose owner's key expired is reaped. */

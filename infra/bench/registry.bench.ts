@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
+import { formatImageRef, requireImageRef } from "@berth/core/image-ref";
 import { createRegistryClient } from "@berth/core/registry/registry-client";
 import { loadTokenKeys } from "@berth/core/registry/token-keys";
 import Docker from "dockerode";
@@ -189,10 +190,10 @@ async function buildImage(docker: Docker, tag: string): Promise<{ id: string; by
   return { id: info.Id, bytes: info.Size, ms: elapsed };
 }
 
-async function pullImage(docker: Docker, ref: string, authconfig: Docker.AuthConfig): Promise<void> {
-  const at = ref.lastIndexOf(":");
+async function pullImage(docker: Docker, input: string, authconfig: Docker.AuthConfig): Promise<void> {
+  const ref = requireImageRef(input);
   // createImage(auth, query) keeps credentials in the X-Registry-Auth header, out of the query string.
-  await readJsonStream(await docker.createImage(authconfig, { fromImage: ref.slice(0, at), tag: ref.slice(at + 1) }));
+  await readJsonStream(await docker.createImage(authconfig, { fromImage: formatImageRef({ domain: ref.domain, path: ref.path }), tag: ref.tag ?? "latest" }));
 }
 
 async function removeImage(docker: Docker, ref: string): Promise<void> {

@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import { readFile, realpath } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { promisify } from "node:util";
+import { formatImageRef, requireImageRef } from "@berth/core/image-ref";
 import { registryFetch } from "@berth/core/registry-fetch";
 import type Docker from "dockerode";
 import * as tar from "tar-stream";
@@ -338,9 +339,9 @@ function sha256(parts: (string | Buffer)[]): string {
 }
 
 // "127.0.0.1:5000/berth/busybox:latest" → ["127.0.0.1:5000/berth/busybox", "latest"]
-function splitRef(ref: string): [string, string] {
-  const at = ref.lastIndexOf(":");
-  return [ref.slice(0, at), ref.slice(at + 1)];
+function splitRef(input: string): [string, string] {
+  const ref = requireImageRef(input);
+  return [formatImageRef({ domain: ref.domain, path: ref.path }), ref.tag ?? "latest"];
 }
 
 function statusOf(err: unknown): number | undefined {

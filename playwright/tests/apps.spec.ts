@@ -155,6 +155,12 @@ test("a developer deploys an app, opens it through the proxy, changes its enviro
     await expect(v2.getByRole("button", { name: "Roll back to v2" })).toBeVisible();
     await expectServing(page, appUrl ?? "");
 
+    // Only the serving deployment (the rollback) says live; the two before it went live and were replaced.
+    await page.getByRole("link", { name: "Deployments" }).click();
+    await expect(page.getByTestId("deployment-row")).toHaveCount(3);
+    await expect(page.getByTestId("deployment-row").first()).toHaveAttribute("data-status", "live");
+    await expect(page.locator('[data-testid="deployment-row"][data-status="replaced"]')).toHaveCount(2);
+
     // One replica runs, of v1; v2's is stopped (gracefully: up to the engine's 10 s) once v1 took over.
     await page.getByRole("link", { name: "Containers" }).click();
     const running = page.locator('[data-testid="container-row"][data-state="running"]');

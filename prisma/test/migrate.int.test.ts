@@ -88,6 +88,35 @@ describe("migrate", () => {
     assert.deepEqual(second, { applied: [], alreadyApplied: expected.length });
   });
 
+  it("backfills replaced: of each app's live deployments only the newest stays live", async () => {
+    const url = await freshDatabase();
+    // The repository's migrations up to (not including) the backfill, then rows as an older Berth left them.
+    const dir = mkdtempSync(join(tmpdir(), "berth-mig-"));
+    const backfill = listMigrations(repoMigrations).findIndex((m) => m.name.endsWith("_deployment_replaced_backfill"));
+    assert.ok(backfill > 0);
+    for (const m of listMigrations(repoMigrations).slice(0, backfill)) cpSync(join(repoMigrations, m.name), join(dir, m.name), { recursive: true });
+    await migrate({ databaseUrl: url, migrationsDir: dir });
+    await query(
+      url,
+      `INSERT INTO team (id, slug, name, "updatedAt") VALUES ('t', 't', 'T', now());
+       INSERT INTO app (id, "teamId", name, "updatedAt") VALUES ('a', 't', 'a', now()), ('b', 't', 'b', now());
+       INSERT INTO deployment (id, "appId", status, "createdAt") VALUES
+         ('a1', 'a', 'live', now() - interval '3 hours'), ('a2', 'a', 'live', now() - interval '2 hours'),
+         ('a3', 'a', 'failed', now() - interval '1 hour'), ('b1', 'b', 'live', now());`,
+    );
+    await migrate({ databaseUrl: url, migrationsDir: repoMigrations });
+    const rows = await query<{ id: string; status: string }>(url, `SELECT id, status::text FROM deployment ORDER BY id`);
+    assert.deepEqual(
+      rows.map((r) => [r.id, r.status]),
+      [
+        ["a1", "replaced"],
+        ["a2", "live"],
+        ["a3", "failed"],
+        ["b1", "live"],
+      ],
+    );
+  });
+
   it("refuses to continue when an applied migration's file was edited", async () => {
     const url = await freshDatabase();
     const dir = mkdtempSync(join(tmpdir(), "berth-mig-"));

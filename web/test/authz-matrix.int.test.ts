@@ -213,6 +213,8 @@ const MATRIX: Record<RouteName, Case> = {
   listDeployments: { expect: byRole(200, 200, 200, 200), prepare: async () => ({ params: { app } }) },
   getDeployment: { expect: byRole(200, 200, 200, 200), prepare: async () => ({ params: { app, id: await seedDeployment("failed") } }) },
   getDeploymentLog: { expect: byRole(200, 200, 200, 200), prepare: async () => ({ params: { app, id: await seedDeployment("failed") } }) },
+  // A finished deployment with no log: the stream is its one outcome record, then it closes.
+  followDeployment: { expect: byRole(200, 200, 200, 200), prepare: async () => ({ params: { app, id: await seedDeployment("failed") } }) },
   listAppLogs: { expect: byRole(200, 200, 200, 200), prepare: async () => ({ params: { app } }) },
   downloadAppLogs: { expect: byRole(200, 200, 200, 200), prepare: async () => ({ params: { app } }) },
   getAppMetrics: { expect: byRole(200, 200, 200, 200), prepare: async () => ({ params: { app } }) },

@@ -6,7 +6,19 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { call, signUp, type TestUser, teamWith } from "./api.ts";
 import { stack } from "./config.ts";
-import { appHost, deploymentLog, dockerFor, dockerInspect, proxyGet, requestLoop, tarOf, uploadBuild, waitForApp, waitForDeployment } from "./deploys.ts";
+import {
+  appHost,
+  deploymentLog,
+  dockerFor,
+  dockerInspect,
+  followDeployment,
+  proxyGet,
+  requestLoop,
+  tarOf,
+  uploadBuild,
+  waitForApp,
+  waitForDeployment,
+} from "./deploys.ts";
 
 const EXAMPLE = join(import.meta.dirname, "../../examples/node-http");
 let dev: TestUser;
@@ -33,14 +45,29 @@ after(async () => {
 
 test("an app from source: build, release, zero-downtime redeploy, failed health check, rollback", async (t) => {
   let v1: string;
+  let first: string;
+  let redeploy: string;
   await t.test("deploys examples/node-http from an uploaded context and serves it at its URL", async () => {
     const up = await uploadBuild({ cookie: dev.cookie }, team, app, tarOf(EXAMPLE));
     assert.equal(up.status, 201, JSON.stringify(up.body));
     assert.equal(up.body.kind, "build");
+    first = up.body.id;
+    // Followed as the CLI does: the log streams until the record with the outcome.
+    const followed = await followDeployment({ cookie: dev.cookie }, team, app, up.body.id);
     const done = await waitForDeployment({ cookie: dev.cookie }, team, app, up.body.id);
     const log = await deploymentLog({ cookie: dev.cookie }, team, app, up.body.id);
     assert.equal(done.status, "live", `${done.reason}\n${log.join("\n")}`);
     assert.equal(done.releaseVersion, 1);
+    assert.deepEqual(followed.end, { status: "live", reason: null, releaseVersion: 1 });
+    assert.deepEqual(
+      followed.lines.map((l) => l.text),
+      log.slice(0, followed.lines.length),
+      "the streamed lines are the log's, in order, each once",
+    );
+    assert.ok(
+      followed.lines.some((l) => /Switched .* to v1/.test(l.text)),
+      "it streamed up to the switch",
+    );
     assert.ok(
       log.some((l) => /Step \d+\/\d+ : FROM/.test(l)),
       "the build output is in the deployment's log",
@@ -82,6 +109,7 @@ test("an app from source: build, release, zero-downtime redeploy, failed health 
     assert.equal(env.status, 200, JSON.stringify(env.body));
     const deployment: { id: string } | null = env.body.deployment;
     assert.ok(deployment, "a config change of a live app deploys");
+    redeploy = deployment.id;
     const done = await waitForDeployment({ cookie: dev.cookie }, team, app, deployment.id, 60_000);
     assert.equal(done.status, "live", done.reason);
     const result = await loop;
@@ -92,6 +120,26 @@ test("an app from source: build, release, zero-downtime redeploy, failed health 
     const r = await proxyGet(host);
     assert.equal(JSON.parse(r.body).version, "2");
     t.diagnostic(`zero-downtime redeploy: ${result.total} requests, ${result.failed} failed`);
+  });
+
+  await t.test("after the redeploy only the serving deployment says live; the first one says replaced", async () => {
+    const list = await call("listDeployments", { cookie: dev.cookie, params: { team, app } });
+    assert.equal(list.status, 200);
+    const byId = new Map<string, { status: string; reason: string | null; releaseVersion: number | null }>(
+      list.body.deployments.map((d: { id: string }) => [d.id, d]),
+    );
+    assert.deepEqual(
+      list.body.deployments.filter((d: { status: string }) => d.status === "live").map((d: { id: string }) => d.id),
+      [redeploy],
+    );
+    assert.equal(byId.get(first)?.status, "replaced");
+    assert.equal(byId.get(first)?.releaseVersion, 1, "it keeps the release it served");
+    assert.equal(byId.get(first)?.reason, `replaced by deployment ${redeploy.slice(0, 8)}`);
+    const got = await call("getApp", { cookie: dev.cookie, params: { team, app } });
+    assert.equal(got.body.liveRelease.version, 2, "the app's live release is the serving deployment's");
+    // Following the first one now ends at once, with what it is now.
+    const followed = await followDeployment({ cookie: dev.cookie }, team, app, first, { timeoutMs: 10_000 });
+    assert.deepEqual(followed.end, { status: "replaced", reason: `replaced by deployment ${redeploy.slice(0, 8)}`, releaseVersion: 1 });
   });
 
   await t.test("a release whose health check fails leaves the old one serving and says why", async () => {
@@ -136,5 +184,11 @@ test("an app from source: build, release, zero-downtime redeploy, failed health 
     assert.equal(images(), builds, "no image was built on the build engine");
     const got = await call("getApp", { cookie: dev.cookie, params: { team, app } });
     assert.equal(got.body.liveRelease.imageRef, v1);
+    const list = await call("listDeployments", { cookie: dev.cookie, params: { team, app } });
+    assert.deepEqual(
+      list.body.deployments.filter((d: { status: string }) => d.status === "live").map((d: { id: string }) => d.id),
+      [rb.body.id],
+      "one live deployment: the rollback",
+    );
   });
 });

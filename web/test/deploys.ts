@@ -39,7 +39,7 @@ export async function uploadBuild(auth: Auth, team: string, app: string, tar: Bu
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
-const FINISHED = ["live", "failed", "cancelled", "superseded"];
+const FINISHED = ["live", "failed", "cancelled", "superseded", "replaced"];
 
 /** Polls a deployment until it finishes (bounded); returns its final view. */
 // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies loosely
@@ -59,6 +59,33 @@ export async function deploymentLog(auth: Auth, team: string, app: string, id: s
   const r = await call("getDeploymentLog", { ...auth, params: { team, app, id }, query: { limit: "5000" } });
   if (r.status !== 200) throw new Error(`getDeploymentLog: ${r.status} ${JSON.stringify(r.body)}`);
   return (r.body.lines as { text: string }[]).map((l) => l.text);
+}
+
+/** Follows a deployment through the API's NDJSON stream until its outcome record: the lines streamed, and the outcome. */
+export async function followDeployment(
+  auth: Auth,
+  team: string,
+  app: string,
+  id: string,
+  opts: { after?: string; timeoutMs?: number } = {},
+): Promise<{ lines: { id: string; text: string }[]; end: unknown; status: number }> {
+  const url = new URL(stack.webUrl + routePath(ROUTES.followDeployment.path, { team, app, id }));
+  if (opts.after) url.searchParams.set("after", opts.after);
+  const headers: Record<string, string> = { "x-forwarded-for": auth.ip ?? fakeIp() };
+  if (auth.cookie) headers.cookie = auth.cookie;
+  if (auth.token) headers.authorization = `Bearer ${auth.token}`;
+  const res = await fetch(url, { headers, signal: AbortSignal.timeout(opts.timeoutMs ?? 180_000) });
+  const lines: { id: string; text: string }[] = [];
+  let end: unknown = null;
+  const text = await res.text();
+  if (res.status !== 200) return { lines, end: JSON.parse(text), status: res.status };
+  for (const record of text.split("\n").filter((l) => l.trim() !== "")) {
+    const r = JSON.parse(record);
+    if (end !== null) throw new Error(`a record after the outcome: ${record}`);
+    if (r.line) lines.push({ id: r.line.id, text: r.line.text });
+    else end = r.end;
+  }
+  return { lines, end, status: res.status };
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });

@@ -13,6 +13,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { deployCancelKey, deployLogKey } from "@berth/core/apps";
 import { createLogger } from "@berth/core/logger";
+import { entryFields } from "@berth/core/logs";
 import { LAST_WRITE_GRANT_KEY, READONLY_KEY } from "@berth/core/registry/grant";
 import { createRegistryClient } from "@berth/core/registry/registry-client";
 import { lazyTokenKeys } from "@berth/core/registry/token-keys";
@@ -132,9 +133,22 @@ async function engineBuild(tag: string, dockerfile: string): Promise<void> {
 }
 
 const row = (id: string) => db.build.findUniqueOrThrow({ where: { id } });
+/** The text lines of the deployment's log (its build-end entry is not one). */
 async function logLines(deploymentId: string): Promise<string[]> {
   const entries = await redis.xrange(deployLogKey(deploymentId), "-", "+");
-  return entries.map(([, fields]) => fields[fields.indexOf("t") + 1] ?? "");
+  return entries.flatMap(([, fields]) => {
+    const t = entryFields(fields).t;
+    return t === undefined ? [] : [t];
+  });
+}
+
+/** The build-end entries of the deployment's log: what the deploy job waits for. */
+async function buildEnds(deploymentId: string): Promise<unknown[]> {
+  const entries = await redis.xrange(deployLogKey(deploymentId), "-", "+");
+  return entries.flatMap(([, fields]) => {
+    const build = entryFields(fields).build;
+    return build === undefined ? [] : [JSON.parse(build)];
+  });
 }
 
 describe("build.run", () => {
@@ -164,6 +178,7 @@ describe("build.run", () => {
     assert.ok(!lines.some((l) => l.trim() === ""), "no empty lines");
     assert.ok(!lines.some((l) => /\[=*>?\s*\]/.test(l)), "no progress bars");
     assert.match(lines.at(-1) ?? "", new RegExp(`^Built and pushed ${b.imageRef}@${b.digest} in \\d+\\.\\d s$`));
+    assert.deepEqual(await buildEnds(payload.deploymentId), [{ status: "succeeded", error: null }], "the build's end, once, after its lines");
     firstDigest = b.digest ?? "";
   });
 
@@ -193,6 +208,7 @@ describe("build.run", () => {
     const lines = await logLines(payload.deploymentId);
     assert.ok(lines.includes("about to fail"), lines.join("\n"));
     assert.equal(lines.at(-1), `Build failed: ${b.error}`);
+    assert.deepEqual(await buildEnds(payload.deploymentId), [{ status: "failed", error: b.error }]);
   });
 
   it("refuses a base image from outside Berth's registry before the build starts", async () => {
@@ -220,6 +236,7 @@ describe("build.run", () => {
     const lines = await logLines(payload.deploymentId);
     assert.ok(!lines.some((l) => l.startsWith("Step ")), lines.join("\n"));
     assert.equal(lines.at(-1), `Build failed: ${b.error}`);
+    assert.deepEqual(await buildEnds(payload.deploymentId), [{ status: "failed", error: b.error }]);
   });
 
   it("refuses the same image reached by COPY --from, from a gzipped context, written in lower case", async () => {
@@ -282,6 +299,7 @@ describe("build.run", () => {
     assert.equal(b.status, "cancelled");
     assert.equal(b.error, "cancelled by a user");
     assert.equal((await logLines(payload.deploymentId)).at(-1), "Build cancelled: cancelled by a user");
+    assert.deepEqual(await buildEnds(payload.deploymentId), [{ status: "cancelled", error: "cancelled by a user" }]);
     const left = await docker.listContainers({ all: true });
     assert.deepEqual(
       left.filter((c) => c.Command.includes(marker)),
@@ -328,6 +346,7 @@ describe("build.run", () => {
       await buildRun(payload, ctx);
       assert.deepEqual(await row(payload.buildId), before, `a ${status} build is left alone`);
       assert.deepEqual(await logLines(payload.deploymentId), []);
+      assert.deepEqual(await buildEnds(payload.deploymentId), [], "no second end for a build that ended before");
       if (status === "running") assert.ok(existsSync(tarPath), "a running build's context stays for whoever runs it");
       else assert.equal(existsSync(tarPath), false, `a ${status} build's context is removed`);
     }
@@ -342,11 +361,13 @@ describe("build.run", () => {
     assert.equal(retry.status, "queued");
     assert.equal(retry.startedAt, null);
     assert.ok(existsSync(tarPath), "the context is kept for the retry");
+    assert.deepEqual(await buildEnds(payload.deploymentId), [], "a build handed back has not ended");
 
     await assert.rejects(buildRun(payload, { ...broken, attempt: { number: 2, final: true } }));
     const last = await row(payload.buildId);
     assert.equal(last.status, "failed");
     assert.match(last.error ?? "", /^internal error: /);
+    assert.deepEqual(await buildEnds(payload.deploymentId), [{ status: "failed", error: last.error }]);
     assert.equal(existsSync(tarPath), false);
   });
 });

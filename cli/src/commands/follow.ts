@@ -1,77 +1,73 @@
-// Following a deployment: its log lines as they come (polled every 500 ms), until it finishes.
-// Exits 0 when it went live, 1 otherwise; Ctrl-C stops following, not the deployment.
-import { type DeploymentState, isFinished, type Reply } from "@berth/core";
+// Following a deployment: its log lines as the server streams them (followDeployment, NDJSON), until
+// the record with its outcome. Exits 0 when it went live, 1 otherwise; Ctrl-C stops following, not the
+// deployment. A dropped stream (web restarting, network blip) is opened again from the last line seen.
+import { type DeploymentEnd, type Reply, wentLive } from "@berth/core";
 import type { ApiClient } from "../api-client.ts";
 import type { Context } from "../command.ts";
 import { CliError, EXIT } from "../errors.ts";
 import { sanitize } from "../output.ts";
 import type { AppRef } from "./app-ref.ts";
 
-const POLL_MS = 500;
 /** Longer than any build or deploy Berth runs; a bound, not an expectation. */
 const MAX_FOLLOW_MS = 6 * 60 * 60_000;
-/** Consecutive failed polls (web restarting, network blip) before giving up. */
+/** Consecutive failed connections before giving up, and the pause before the next one. */
 const MAX_FAILURES = 20;
+const RETRY_MS = 1_000;
 
 type Deployment = Reply<"getDeployment">;
 
-export async function follow(
-  ctx: Context,
-  api: ApiClient,
-  ref: AppRef,
-  deployment: Deployment,
-  opts: { sleep?: (ms: number) => Promise<void> } = {},
-): Promise<void> {
-  let wake = () => {};
-  const sleep =
-    opts.sleep ??
-    ((ms: number) =>
-      new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, ms);
-        wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      }));
+export async function follow(ctx: Context, api: ApiClient, ref: AppRef, deployment: Deployment, opts: { retryMs?: number } = {}): Promise<void> {
   const cancelHint = `berth cancel ${ref.team}/${ref.app} ${deployment.id}`;
-  let interrupted = false;
-  const stopListening = ctx.onInterrupt(() => {
-    interrupted = true;
-    wake();
-  });
+  const interrupt = new AbortController();
+  const stopListening = ctx.onInterrupt(() => interrupt.abort());
+  const signal = AbortSignal.any([interrupt.signal, AbortSignal.timeout(MAX_FOLLOW_MS)]);
   try {
     let after: string | undefined;
-    let status: DeploymentState = deployment.status;
+    let end: DeploymentEnd | undefined;
     let failures = 0;
-    const end = Date.now() + MAX_FOLLOW_MS;
-    while (!interrupted && Date.now() < end) {
+    while (!end && !signal.aborted) {
       try {
-        const { data } = await api.call("getDeploymentLog", { params: { ...ref, id: deployment.id }, query: { after, limit: 1000 } });
-        failures = 0;
-        for (const line of data.lines) ctx.out.line(sanitize(line.text));
-        after = data.lines.at(-1)?.id ?? after;
-        status = data.status;
-        // A finished deployment may still have lines in flight only if this page was full.
-        if (isFinished(status) && data.lines.length < 1000) break;
-        if (data.lines.length >= 1000) continue;
+        for await (const record of api.stream("followDeployment", { params: { ...ref, id: deployment.id }, query: { after }, signal })) {
+          failures = 0;
+          if ("end" in record) {
+            end = record.end;
+            break;
+          }
+          ctx.out.line(sanitize(record.line.text));
+          after = record.line.id;
+        }
+        // Closed without an outcome: the server stopped (or bounded) this stream; open it again.
+        if (!end) throw new CliError("the log stream closed before the deployment finished");
       } catch (err) {
+        if (signal.aborted) break;
         if (err instanceof CliError && err.exitCode !== EXIT.failure) throw err;
         if (++failures >= MAX_FAILURES) throw err;
+        await pause(opts.retryMs ?? RETRY_MS, signal);
       }
-      await sleep(POLL_MS);
     }
-    if (interrupted) {
+    if (interrupt.signal.aborted) {
       ctx.out.note(`the deployment goes on; cancel with ${cancelHint}`);
       throw new CliError("", { exitCode: EXIT.interrupted });
     }
-    if (!isFinished(status)) throw new CliError(`stopped following after ${MAX_FOLLOW_MS / 3_600_000} hours; the deployment goes on (${cancelHint})`);
-    const { data: final } = await api.call("getDeployment", { params: { ...ref, id: deployment.id } });
-    if (final.status === "live") {
-      ctx.out.line(`Deployment ${deployment.id} is live${final.releaseVersion ? ` (release v${final.releaseVersion})` : ""}.`);
-      return;
-    }
-    throw new CliError(`deployment ${deployment.id} ended ${final.status}${final.reason ? `: ${final.reason}` : ""}`);
+    if (!end) throw new CliError(`stopped following after ${MAX_FOLLOW_MS / 3_600_000} hours; the deployment goes on (${cancelHint})`);
+    const release = end.releaseVersion ? ` (release v${end.releaseVersion})` : "";
+    if (end.status === "live") return ctx.out.line(`Deployment ${deployment.id} is live${release}.`);
+    if (wentLive(end.status)) return ctx.out.line(`Deployment ${deployment.id} went live${release}; a newer deployment has replaced it since.`);
+    throw new CliError(`deployment ${deployment.id} ended ${end.status}${end.reason ? `: ${end.reason}` : ""}`);
   } finally {
     stopListening();
   }
+}
+
+/** Waits, or less when the signal aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
 }

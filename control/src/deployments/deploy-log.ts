@@ -1,6 +1,8 @@
 // A deployment's log: every line goes to a capped Redis stream (history for the API, resumable
-// by id) and, batched, to the app's socket room. Used by builds and deploys alike.
-import { DEPLOY_LOG_MAX_LINES, DEPLOY_LOG_TTL_S, deployLogKey } from "@berth/core/apps";
+// by id) and, batched, to the app's socket room. Used by builds and deploys alike. The stream also
+// carries the build's end and the deployment's end (core/src/apps.ts), which followers wait for
+// (follow-deployment.ts).
+import { type BuildEnd, DEPLOY_LOG_MAX_LINES, DEPLOY_LOG_TTL_S, type DeploymentEnd, deployLogKey } from "@berth/core/apps";
 import { type BusMessage, EVENTS_CHANNEL, ROOMS } from "@berth/core/events";
 import { LOG_ARCHIVE_SET } from "@berth/core/logs";
 import type { Redis } from "ioredis";
@@ -41,4 +43,20 @@ export function deployLog(redis: Redis, appId: string, deploymentId: string): De
     },
     tail: (n) => recent.slice(-n),
   };
+}
+
+/** Marks the end of the deployment's build in its log (after the build row was written). */
+export async function appendBuildEnd(redis: Redis, deploymentId: string, build: BuildEnd): Promise<void> {
+  await appendMarker(redis, deploymentId, "build", JSON.stringify(build));
+}
+
+/** Marks the end of the deployment in its log (after its row was written): followers end there. */
+export async function appendDeploymentEnd(redis: Redis, deploymentId: string, end: DeploymentEnd): Promise<void> {
+  await appendMarker(redis, deploymentId, "end", JSON.stringify(end));
+}
+
+// Not a line: no socket message, and the archiver skips it (the row holds the outcome for good).
+async function appendMarker(redis: Redis, deploymentId: string, field: "build" | "end", value: string): Promise<void> {
+  const key = deployLogKey(deploymentId);
+  await redis.multi().xadd(key, "MAXLEN", "~", String(DEPLOY_LOG_MAX_LINES), "*", field, value).expire(key, DEPLOY_LOG_TTL_S).exec();
 }

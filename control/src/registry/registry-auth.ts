@@ -13,9 +13,3 @@ export function registryAuth(
     registrytoken: internalRegistryToken(keys, opts.service, [{ type: "repository", name: repo, actions }]),
   };
 }
-
-/** `127.0.0.1:5000/acme/web@sha256:…` -> `acme/web`. */
-export const repoOf = (imageRef: string): string => {
-  const path = imageRef.replace(/^[^/]+:\d+\//, "");
-  return path.replace(/@.*$/, "").replace(/:[^/]*$/, "");
-};

@@ -4,6 +4,7 @@
 // sealed), read inside the same lock.
 import type { AppConfig, ReleaseConfig } from "@berth/core/apps";
 import { appConfig, DEFAULT_APP_CONFIG } from "@berth/core/apps";
+import { parseImageRef } from "@berth/core/image-ref";
 import type { RegistryClient } from "@berth/core/registry/registry-client";
 import type { Db, Release } from "@berth/db";
 import { type Tx, withDeployLock } from "../deployments/deploy-lock.ts";
@@ -50,7 +51,8 @@ export async function createRelease(db: Db, input: NewRelease): Promise<Release>
 /** Tags an image built for the app `<team>/<app>:v<version>`, so people can pull exactly what a release ran. */
 export async function tagReleaseImage(registry: RegistryClient, appRepo: string, release: Pick<Release, "imageRef" | "digest" | "version">): Promise<void> {
   // Only images built for this app live in its repository; deployed outside images keep their name.
-  if (!release.digest || !release.imageRef.includes(`/${appRepo}@`)) return;
+  const ref = parseImageRef(release.imageRef);
+  if (!release.digest || !ref.ok || ref.ref.path !== appRepo || ref.ref.digest === undefined) return;
   const manifest = await registry.getManifest(appRepo, release.digest);
   if (manifest) await registry.putManifest(appRepo, `v${release.version}`, manifest.mediaType, manifest.raw);
 }

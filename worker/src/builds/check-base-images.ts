@@ -4,6 +4,7 @@
 // by a later stage that builds FROM this one) and the ONBUILD triggers stored in the base images
 // themselves. A usable image is in Berth's registry and pullable by the team: `berth/…`, the
 // team's own namespace, or a repository marked public — the registry's own rules for a pull.
+import { berthRegistryAliases, isSameRegistry, normalizeImageRef, parseImageRef, repositoryIn } from "@berth/core/image-ref";
 import type { Db } from "@berth/db";
 import type Docker from "dockerode";
 import { BuildFailure, registryHint } from "./build-errors.ts";
@@ -13,12 +14,6 @@ import { readContextDockerfile } from "./read-context-dockerfile.ts";
 /** Base images every team may use (web's registry token server says the same). */
 const SYSTEM_NAMESPACE = "berth";
 const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
-const COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
-// Distribution's reference grammar below the host: two or more path components, tag, digest.
-const REPOSITORY_REF = new RegExp(
-  `^(${COMPONENT})/(${COMPONENT}(?:/${COMPONENT})*)(?::[\\w][\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$`,
-);
-const OUR_HOST = /^(?:127\.0\.0\.1|localhost):(\d+)\/(.*)$/is;
 
 type Stages = { names: ReadonlySet<string>; count: number };
 
@@ -105,12 +100,20 @@ export function classifyReference(ref: ImageReference, opts: { team: string; reg
   if (ref.kind === "from" && word === "scratch") return { use: "none" };
   if (/["'\\`]/.test(word)) return { refused: "write the image name plainly, without quotes or escapes" };
 
-  const ours = OUR_HOST.exec(word);
-  if (!ours || Number(ours[1]) !== opts.registryPort) return { refused: registryHint(registryHost) };
-  const repo = REPOSITORY_REF.exec(ours[2] ?? "");
-  const [, namespace, name] = repo ?? [];
-  if (!namespace || !name) return { refused: `not a valid image name in Berth's registry (${registryHost}/<team>/<name>:<tag>)` };
-  return { use: "image", namespace, name, ask: namespace !== SYSTEM_NAMESPACE && namespace !== opts.team };
+  const berth = berthRegistryAliases(opts.registryPort);
+  const invalid = { refused: `not a valid image name in Berth's registry (${registryHost}/<team>/<name>:<tag>)` };
+  const parsed = parseImageRef(word);
+  if (!parsed.ok) {
+    const { domain } = parsed;
+    return domain !== undefined && berth.some((alias) => isSameRegistry(domain, alias)) ? invalid : { refused: registryHint(registryHost) };
+  }
+  // Read as the engine reads it: a name without a registry is on Docker Hub, which builds cannot reach.
+  const path = repositoryIn(normalizeImageRef(parsed.ref), berth);
+  if (path === undefined) return { refused: registryHint(registryHost) };
+  const slash = path.indexOf("/");
+  if (slash === -1) return invalid;
+  const namespace = path.slice(0, slash);
+  return { use: "image", namespace, name: path.slice(slash + 1), ask: namespace !== SYSTEM_NAMESPACE && namespace !== opts.team };
 }
 
 export type CheckBaseImagesOptions = {

@@ -1,10 +1,11 @@
 // The build.run job: builds an app's uploaded context into `<registry>/<team>/<app>:build-<id>`,
-// pushes it, and records the outcome on the build row. A failed or cancelled build is data (the
-// row says why) and the job succeeds; only infrastructure errors throw, so BullMQ retries them.
+// pushes it, and records the outcome on the build row, then in the deployment's log (the build-end
+// entry the deploy job waits for). A failed or cancelled build is data (the row says why) and the
+// job succeeds; only infrastructure errors throw, so BullMQ retries them.
 import { rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { type DeployLog, deployLog } from "@berth/control/deployments/deploy-log";
+import { appendBuildEnd, type DeployLog, deployLog } from "@berth/control/deployments/deploy-log";
 import { setDeploymentStatus } from "@berth/control/deployments/set-deployment-status";
 import { registryAuth } from "@berth/control/registry/registry-auth";
 import type { JobPayload } from "@berth/core";
@@ -86,11 +87,13 @@ export async function buildRun(payload: JobPayload<"buildRun">, ctx: BuildDeps):
     });
     await ctx.db.build.update({ where: { id: row.id }, data: { status: "succeeded", imageRef: out.imageRef, digest: out.digest, finishedAt: new Date() } });
     await log.write(`Built and pushed ${out.imageRef}@${out.digest} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    await appendBuildEnd(ctx.redis, payload.deploymentId, { status: "succeeded", error: null });
     ctx.log.info({ buildId: row.id, imageRef: out.imageRef, digest: out.digest, ms: Date.now() - started }, "build succeeded");
   } catch (e) {
     if (e instanceof BuildFailure) {
       await ctx.db.build.update({ where: { id: row.id }, data: { status: e.outcome, error: e.message, finishedAt: new Date() } });
       await log.write(`Build ${e.outcome}: ${e.message}`);
+      await appendBuildEnd(ctx.redis, payload.deploymentId, { status: e.outcome, error: e.message });
       ctx.log.info({ buildId: row.id, outcome: e.outcome, reason: e.message }, "build did not succeed");
       return;
     }
@@ -104,6 +107,8 @@ export async function buildRun(payload: JobPayload<"buildRun">, ctx: BuildDeps):
         : { status: "queued", startedAt: null },
     });
     await log.write(ctx.attempt.final ? `Build failed: internal error: ${message}` : `Build interrupted (${message}); it will be retried`);
+    if (ctx.attempt.final)
+      await appendBuildEnd(ctx.redis, payload.deploymentId, { status: "failed", error: `internal error: ${message}`.slice(0, MAX_ERROR_CHARS) });
     throw e;
   } finally {
     watch.stop();

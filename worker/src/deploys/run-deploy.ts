@@ -7,18 +7,20 @@
 
 import { claimDeployment } from "@berth/control/deployments/claim-deployment";
 import { DeployError } from "@berth/control/deployments/deploy-error";
-import { deployLog } from "@berth/control/deployments/deploy-log";
+import { appendBuildEnd, deployLog } from "@berth/control/deployments/deploy-log";
+import { followDeployment } from "@berth/control/deployments/follow-deployment";
 import { announceDeployment, setDeploymentStatus } from "@berth/control/deployments/set-deployment-status";
 import { HostCallError } from "@berth/control/hosts/call-host";
 import { createRelease, tagReleaseImage } from "@berth/control/releases/create-release";
 import { isAppError, type JobPayload } from "@berth/core";
 import { appRepository, workerAliveKey } from "@berth/core/apps";
+import { berthRegistryAliases, formatImageRef, pinImageRef, requireImageRef } from "@berth/core/image-ref";
 import type { Release } from "@berth/db";
 import type { JobContext } from "../jobs/context.ts";
 import { failOrphan } from "./reap-deployments.ts";
 import { resolveImage } from "./resolve-image.ts";
 import { rollOut } from "./roll-out.ts";
-import { checkAborted, sleep, watchDeployment } from "./watch-deployment.ts";
+import { checkAborted, watchDeployment } from "./watch-deployment.ts";
 
 export async function deployRun(payload: JobPayload<"deployRun">, ctx: JobContext): Promise<void> {
   const timeoutMs = ctx.config.BERTH_DEPLOY_TIMEOUT_S * 1000;
@@ -65,7 +67,7 @@ export async function deployRun(payload: JobPayload<"deployRun">, ctx: JobContex
       } else {
         if (!deployment.imageRef) throw new DeployError("no image to deploy");
         await log.write(`Resolving ${deployment.imageRef}`);
-        ({ imageRef, digest } = await resolveImage(ctx.registry, deployment.imageRef, ctx.config.BERTH_REGISTRY_PORT));
+        ({ imageRef, digest } = await resolveImage(ctx.registry, deployment.imageRef, berthRegistryAliases(ctx.config.BERTH_REGISTRY_PORT)));
       }
       checkAborted(watch.signal);
       release = await createRelease(ctx.db, { appId: app.id, imageRef, digest, buildId: deployment.buildId, createdBy: deployment.createdBy });
@@ -95,30 +97,48 @@ export async function deployRun(payload: JobPayload<"deployRun">, ctx: JobContex
   }
 }
 
-/** Queues the build on the builds queue (capped per engine) and waits for its row to finish. */
+/**
+ * Queues the build on the builds queue (capped per engine) and waits for its end in the
+ * deployment's log (a blocking read, not a poll of the build row).
+ */
 async function waitForBuild(ctx: JobContext, buildId: string, deploymentId: string, signal: AbortSignal): Promise<{ imageRef: string; digest: string }> {
   await ctx.enqueue("buildRun", { version: 1, buildId, deploymentId }, { jobId: buildId });
-  // After a cancel or time-out the build notices the same Redis key; give it 10 s to say so.
-  let abortedAt: number | null = null;
-  for (;;) {
-    const build = await ctx.db.build.findUniqueOrThrow({ where: { id: buildId } });
-    if (build.status === "succeeded") {
-      if (!build.imageRef || !build.digest) throw new DeployError("the build finished without an image");
-      const repo = build.imageRef.replace(/:[^/:]*$/, "");
-      return { imageRef: `${repo}@${build.digest}`, digest: build.digest };
-    }
-    if (build.status === "failed") throw new DeployError(`build failed: ${build.error ?? "unknown error"}`);
-    if (build.status === "cancelled") throw new DeployError("build cancelled", "cancelled");
-    if (signal.aborted) {
-      abortedAt ??= Date.now();
-      if (build.status === "queued") {
-        await ctx.db.build.updateMany({
-          where: { id: buildId, status: "queued" },
-          data: { status: "cancelled", error: "cancelled before it started", finishedAt: new Date() },
-        });
+  // After a cancel or time-out: a queued build is cancelled here; a running one notices the same
+  // Redis key and gets 10 s to say so.
+  const giveUp = new AbortController();
+  let grace: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    grace = setTimeout(() => giveUp.abort(), 10_000);
+    cancelQueuedBuild(ctx, buildId, deploymentId).catch((err) => ctx.log.warn({ err, buildId }, "could not cancel the queued build"));
+  };
+  if (signal.aborted) onAbort();
+  else signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    for await (const event of followDeployment(ctx, deploymentId, { until: "build", signal: giveUp.signal })) {
+      if (event.kind === "end") {
+        // Finished by someone else (the reaper) while this job waited.
+        const why = event.end.reason ? `: ${event.end.reason}` : "";
+        throw new DeployError(`the deployment ended ${event.end.status} while its build ran${why}`);
       }
-      if (Date.now() - abortedAt > 10_000) checkAborted(signal);
+      if (event.kind !== "build") continue;
+      const { status, error } = event.build;
+      if (status === "failed") throw new DeployError(`build failed: ${error ?? "unknown error"}`);
+      if (status === "cancelled") throw new DeployError("build cancelled", "cancelled");
+      const build = await ctx.db.build.findUniqueOrThrow({ where: { id: buildId } });
+      if (!build.imageRef || !build.digest) throw new DeployError("the build finished without an image");
+      return { imageRef: formatImageRef(pinImageRef(requireImageRef(build.imageRef), build.digest)), digest: build.digest };
     }
-    await sleep(100);
+    // Only giving up ends the follow without an outcome.
+    checkAborted(signal);
+    throw new DeployError("stopped waiting for the build");
+  } finally {
+    clearTimeout(grace);
+    signal.removeEventListener("abort", onAbort);
   }
+}
+
+async function cancelQueuedBuild(ctx: JobContext, buildId: string, deploymentId: string): Promise<void> {
+  const error = "cancelled before it started";
+  const { count } = await ctx.db.build.updateMany({ where: { id: buildId, status: "queued" }, data: { status: "cancelled", error, finishedAt: new Date() } });
+  if (count > 0) await appendBuildEnd(ctx.redis, deploymentId, { status: "cancelled", error });
 }

@@ -32,6 +32,18 @@ describe("toLogRows", () => {
     assert.equal(row?.text, "a\uFFFDb");
   });
 
+  it("skips the build and end markers of a deployment's log: they are not lines", () => {
+    const rows = toLogRows("k", "app", "dep", [
+      ["1700000000001-0", ["t", "Step 1/2 : FROM base"]],
+      ["1700000000002-0", ["build", '{"status":"succeeded","error":null}']],
+      ["1700000000003-0", ["end", '{"status":"live","reason":null,"releaseVersion":1}']],
+    ]);
+    assert.deepEqual(
+      rows.map((r) => r.text),
+      ["Step 1/2 : FROM base"],
+    );
+  });
+
   it("skips entries whose id is not a stream id", () => {
     assert.equal(toLogRows("k", "app", null, [["nope", ["t", "x"]]]).length, 0);
   });

@@ -1,5 +1,6 @@
 // Redis stream entries -> log_line rows. Runtime lines carry c/r/s/ts/t (core/src/logs.ts);
-// deploy and build lines only t, timed by their entry id.
+// deploy and build lines only t, timed by their entry id. Entries without text (a deployment's
+// build and end markers, core/src/apps.ts) are not lines: skipped, the rows keep those outcomes.
 import { appLogKey, deployLogKey, entryFields, logStreamOf } from "@berth/core";
 
 export type StreamOwner = { kind: "app"; appId: string } | { kind: "deploy"; deploymentId: string };
@@ -35,6 +36,7 @@ export function toLogRows(streamKey: string, appId: string, deploymentId: string
     const [msText = "", seqText = ""] = id.split("-");
     if (!/^\d+$/.test(msText) || !/^\d+$/.test(seqText)) continue;
     const f = entryFields(fields);
+    if (f.t === undefined) continue;
     const ms = BigInt(msText);
     const ts = Number(f.ts);
     const at = new Date(deploymentId === null && Number.isFinite(ts) && ts > 0 ? ts : Number(ms));
@@ -49,7 +51,7 @@ export function toLogRows(streamKey: string, appId: string, deploymentId: string
       stream: deploymentId === null ? logStreamOf(f.s) : "stdout",
       at: Number.isNaN(at.getTime()) ? new Date(Number(ms)) : at,
       // Postgres text cannot hold NUL; anything else is kept exactly as written.
-      text: (f.t ?? "").replaceAll("\u0000", "\uFFFD"),
+      text: f.t.replaceAll("\u0000", "\uFFFD"),
     });
   }
   return rows;

@@ -39,7 +39,12 @@ export function buildOpenApi(serverUrl: string) {
         [r.status]:
           r.status === 204
             ? { description: "Done" }
-            : { description: "OK", ...("response" in r && r.response ? { content: { "application/json": { schema: json(r.response, "output") } } } : {}) },
+            : "stream" in r && r.stream
+              ? {
+                  description: "A stream of newline-delimited JSON records, each of this shape",
+                  content: { "application/x-ndjson": { schema: json(r.stream, "output") } },
+                }
+              : { description: "OK", ...("response" in r && r.response ? { content: { "application/json": { schema: json(r.response, "output") } } } : {}) },
         default: { description: "Error", content: { "application/json": { schema: json(errorBody, "output") } } },
       },
       ...(r.access.kind === "public" ? { security: [] } : {}),

@@ -1,11 +1,12 @@
 // A new app: config = defaults + the given patch, env stored (secrets sealed), the default
 // address claimed. With `deploy` and an image, its first deployment starts at once.
+import { resolveDeployableImage } from "@berth/control/images/deployable-image";
 import { type AppConfigPatch, AppError, DEFAULT_APP_CONFIG } from "@berth/core";
+import { berthRegistryAliases } from "@berth/core/image-ref";
 import { recordAudit } from "../audit/record-audit.ts";
 import type { TeamContext } from "../auth/authorize.ts";
 import type { Caller } from "../auth/caller.ts";
 import { oneDeploymentView } from "../deployments/deployment-view.ts";
-import { resolveImage } from "../deployments/image-target.ts";
 import { launch } from "../deployments/launch.ts";
 import { type RepositoryInput, repositoryAudit, repositoryData } from "../repository/repository-fields.ts";
 import { claimDefaultHostname } from "./app-address.ts";
@@ -21,7 +22,7 @@ export async function createApp(deps: AppDeps, caller: Caller, team: TeamContext
   const { db, settings } = deps;
   assertMayMount(caller, input.config?.binds);
   const config = mergeConfig(DEFAULT_APP_CONFIG, input.config);
-  const image = input.image ? await resolveImage(db, team, input.image, settings.registryPort) : null;
+  const image = input.image ? await resolveDeployableImage(db, team, input.image, berthRegistryAliases(settings.registryPort)) : null;
 
   const exists = await db.app.findUnique({ where: { teamId_name: { teamId: team.id, name: input.name } }, select: { id: true } });
   if (exists) throw new AppError("CONFLICT", `team ${team.slug} already has an app named "${input.name}"`);

@@ -1,11 +1,12 @@
 // Changes an app's image or config. A live app gets the change at once: a new image deployment
 // for a new image, else a new release of the live image with the new config.
+import { resolveDeployableImage } from "@berth/control/images/deployable-image";
 import type { AppConfigPatch } from "@berth/core";
+import { berthRegistryAliases } from "@berth/core/image-ref";
 import { recordAudit } from "../audit/record-audit.ts";
 import type { TeamContext } from "../auth/authorize.ts";
 import type { Caller } from "../auth/caller.ts";
 import { oneDeploymentView } from "../deployments/deployment-view.ts";
-import { resolveImage } from "../deployments/image-target.ts";
 import { type RepositoryInput, repositoryAudit, repositoryData } from "../repository/repository-fields.ts";
 import type { AppDeps } from "./app-deps.ts";
 import { oneAppView } from "./app-view.ts";
@@ -26,7 +27,7 @@ export async function updateApp(
   assertMayMount(caller, input.config?.binds);
   const before = storedConfig(app.config);
   const config = mergeConfig(before, input.config);
-  const image = input.image ? (await resolveImage(db, team, input.image, settings.registryPort)).ref : app.imageRef;
+  const image = input.image ? (await resolveDeployableImage(db, team, input.image, berthRegistryAliases(settings.registryPort))).ref : app.imageRef;
   const imageChanged = image !== app.imageRef;
   const configChanged = JSON.stringify(config) !== JSON.stringify(before);
   if (imageChanged || JSON.stringify(config.cmd) !== JSON.stringify(before.cmd)) assertMayChangeCode(caller, before);

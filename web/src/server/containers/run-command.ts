@@ -7,24 +7,16 @@ import { liveRelease } from "@berth/control/releases/live-release";
 import { releaseConfigOf } from "@berth/control/releases/release-config";
 import { releaseSpec } from "@berth/control/replicas/release-spec";
 import { AppError, oneOffName } from "@berth/core";
+import { berthRegistryAliases, berthRepositoryOf, formatImageRef, pinImageRef, requireImageRef } from "@berth/core/image-ref";
 import type { AppDeps } from "../apps/app-deps.ts";
 import { findApp } from "../apps/find-app.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import type { TeamContext } from "../auth/authorize.ts";
 import type { Caller } from "../auth/caller.ts";
-import { qualifyImageRef } from "../deployments/image-target.ts";
 import { registryCredentials } from "./registry-credentials.ts";
 
 /** Time to pull the image and start the container, on top of the command's own time limit. */
 const START_ALLOWANCE_MS = 5 * 60_000;
-
-/** `repo:tag` -> `repo@digest`, so the command runs exactly the release's image even if the tag moved. */
-export function pinnedImage(imageRef: string, digest: string | null): string {
-  if (!digest) return imageRef;
-  const bare = imageRef.replace(/@.*$/, "");
-  const slash = bare.lastIndexOf("/");
-  return `${bare.slice(0, slash + 1)}${bare.slice(slash + 1).replace(/:.*$/, "")}@${digest}`;
-}
 
 export async function runCommand(deps: AppDeps, caller: Caller, team: TeamContext, name: string, input: { cmd: string[]; timeoutS: number }) {
   const { db, settings } = deps;
@@ -33,8 +25,10 @@ export async function runCommand(deps: AppDeps, caller: Caller, team: TeamContex
   if (!release) throw new AppError("CONFLICT", `app ${app.name} has no live release to run a command in; deploy it first`);
   const config = releaseConfigOf(release);
 
-  const target = qualifyImageRef(release.imageRef, settings.registryPort);
-  const pull = target.kind === "berth" ? await registryCredentials(deps, caller, `${target.namespace}/${target.repository}`, ["pull"]) : undefined;
+  const repository = berthRepositoryOf(release.imageRef, berthRegistryAliases(settings.registryPort));
+  const pull = repository ? await registryCredentials(deps, caller, repository, ["pull"]) : undefined;
+  // Pinned to the digest, so the command runs exactly the release's image even if the tag moved.
+  const image = release.digest ? formatImageRef(pinImageRef(requireImageRef(release.imageRef), release.digest)) : release.imageRef;
   const [host] = await placeOnOnlineHosts(db, settings.hostStaleMs, 1, config.app.memoryMb * 1024 * 1024);
   if (!host) throw new AppError("UNAVAILABLE", "no host to run the command on");
   // The same spec as the release's replicas (control's release-spec.ts), with the command, no port
@@ -44,7 +38,7 @@ export async function runCommand(deps: AppDeps, caller: Caller, team: TeamContex
     team: team.slug,
     app: app.name,
     appId: app.id,
-    release: { version: release.version, imageRef: pinnedImage(release.imageRef, release.digest), config },
+    release: { version: release.version, imageRef: image, config },
     encryptionKey: settings.encryptionKey,
     host,
     oneOff: { cmd: input.cmd },

@@ -1,6 +1,8 @@
-// Deploys an image: the given one or the app's own. The reference is qualified and checked
-// (the app's team must be able to pull it) before anything is queued.
+// Deploys an image: the given one or the app's own. The reference goes through control's image
+// policy (deployable-image.ts) before anything is queued: a refused image queues nothing.
+import { resolveDeployableImage } from "@berth/control/images/deployable-image";
 import { AppError } from "@berth/core";
+import { berthRegistryAliases } from "@berth/core/image-ref";
 import type { AppDeps } from "../apps/app-deps.ts";
 import { assertMayChangeCode } from "../apps/binds-guard.ts";
 import { findApp, storedConfig } from "../apps/find-app.ts";
@@ -8,7 +10,6 @@ import { recordAudit } from "../audit/record-audit.ts";
 import type { TeamContext } from "../auth/authorize.ts";
 import type { Caller } from "../auth/caller.ts";
 import { oneDeploymentView } from "./deployment-view.ts";
-import { resolveImage } from "./image-target.ts";
 import { launch } from "./launch.ts";
 
 export async function createDeployment(deps: AppDeps, caller: Caller, team: TeamContext, name: string, input: { image?: string }) {
@@ -16,7 +17,7 @@ export async function createDeployment(deps: AppDeps, caller: Caller, team: Team
   const app = await findApp(db, team.id, name);
   const wanted = input.image ?? app.imageRef;
   if (!wanted) throw new AppError("BAD_REQUEST", `app ${app.name} has no image; give one with "image" (or upload a build)`);
-  const { ref } = await resolveImage(db, team, wanted, deps.settings.registryPort);
+  const { ref } = await resolveDeployableImage(db, team, wanted, berthRegistryAliases(deps.settings.registryPort));
   if (ref !== app.imageRef) assertMayChangeCode(caller, storedConfig(app.config));
   const d = await launch(deps, { appId: app.id, kind: "image", imageRef: ref, createdBy: caller.user.id });
   await recordAudit(db, {

@@ -12,7 +12,8 @@ import { join, resolve, sep } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { promisify } from "node:util";
-import { AppError, type DeploymentState, deployLogKey, entryFields, isAppError, isFinished, MAX_BUILD_CONTEXT_BYTES } from "@berth/core";
+import { followDeployment } from "@berth/control/deployments/follow-deployment";
+import { AppError, type DeploymentEnd, isAppError, MAX_BUILD_CONTEXT_BYTES } from "@berth/core";
 import { z } from "zod";
 import { appUrl, defaultHostname } from "../apps/app-address.ts";
 import type { AppDeps } from "../apps/app-deps.ts";
@@ -32,7 +33,6 @@ const hookBody = z.object({
 });
 /** A push never waits longer than this for its deploy (the deploy's own limit is shorter). */
 const FOLLOW_MAX_MS = 60 * 60 * 1000;
-const POLL_MS = 100;
 
 export type PushHookDeps = AppDeps & { gitBase: GitBaseEnv };
 
@@ -55,15 +55,14 @@ export async function receivePushHook(deps: PushHookDeps, req: IncomingMessage, 
   }
   res.writeHead(200, { "content-type": "application/x-ndjson", "cache-control": "no-store" });
   res.flushHeaders();
-  let gone = false;
-  res.on("close", () => {
-    gone = true;
-  });
+  // The hook went away (the client gave up): stop waiting for it.
+  const left = new AbortController();
+  res.on("close", () => left.abort());
   const say = (line: string) => {
-    if (!gone) res.write(`${JSON.stringify({ line })}\n`);
+    if (!left.signal.aborted) res.write(`${JSON.stringify({ line })}\n`);
   };
   try {
-    const code = await deployPush(deps, { ...session, secret: secret as string }, body, say, () => gone);
+    const code = await deployPush(deps, { ...session, secret: secret as string }, body, say, left.signal);
     res.end(`${JSON.stringify({ exit: code })}\n`);
   } catch (err) {
     if (!isAppError(err)) deps.log.error({ err, appId: session.appId }, "git push deploy failed");
@@ -77,7 +76,7 @@ async function deployPush(
   session: PushSession & { secret: string },
   body: z.infer<typeof hookBody>,
   say: (line: string) => void,
-  gone: () => boolean,
+  left: AbortSignal,
 ): Promise<number> {
   const app = await deps.db.app.findUnique({ where: { id: session.appId }, include: { team: { select: { slug: true } } } });
   if (!app || app.teamId !== session.teamId) throw new AppError("NOT_FOUND", "the app was deleted while you pushed");
@@ -101,7 +100,7 @@ async function deployPush(
 
   const release = await acquirePushLock(deps.redis, app.id, {
     maxWaitMs: FOLLOW_MAX_MS,
-    abandoned: gone,
+    abandoned: () => left.aborted,
     onWait: () => say(`Another push to ${app.name} is deploying; waiting for it to finish…`),
   });
   if (!release) return 1;
@@ -117,7 +116,7 @@ async function deployPush(
       say(`Fetch, merge or rebase onto it, and push again.`);
       return 1;
     }
-    code = await buildAndFollow(deps, session, { app, branch, commit: target.new, env }, say, gone);
+    code = await buildAndFollow(deps, session, { app, branch, commit: target.new, env }, say, left);
     return code;
   } finally {
     if (code === 0) holdUntilPushEnds(session.secret, release);
@@ -130,7 +129,7 @@ async function buildAndFollow(
   session: PushSession,
   push: { app: { id: string; name: string; teamId: string; team: { slug: string } }; branch: string; commit: string; env: NodeJS.ProcessEnv },
   say: (line: string) => void,
-  gone: () => boolean,
+  left: AbortSignal,
 ): Promise<number> {
   const { app, branch, commit, env } = push;
   const buildId = randomUUID();
@@ -140,44 +139,21 @@ async function buildAndFollow(
   const d = await startBuild(deps, { app, buildId, path, source: commit, bytes, actor: { userId: session.userId, ip: session.ip } });
   say(`Deploying ${commit.slice(0, 7)} (${branch}) to ${app.name}: deployment ${d.id}`);
 
-  // The deployment's log, as the worker writes it, until the deployment ends.
-  const key = deployLogKey(d.id);
-  let cursor: string | null = null;
-  const drain = async () => {
-    for (let i = 0; i < 100; i++) {
-      const entries = (await deps.redis.xrange(key, cursor ? `(${cursor}` : "-", "+", "COUNT", 500)) as [string, string[]][];
-      for (const [id, fields] of entries) {
-        cursor = id;
-        const { t } = entryFields(fields);
-        if (t !== undefined) say(t);
-      }
-      if (entries.length < 500) return;
-    }
-  };
-  const until = Date.now() + FOLLOW_MAX_MS;
-  for (;;) {
-    await drain();
-    const now = await deps.db.deployment.findUnique({ where: { id: d.id }, select: { status: true, reason: true, release: { select: { version: true } } } });
-    const status = (now?.status ?? "failed") as DeploymentState;
-    if (isFinished(status)) {
-      await drain();
-      return verdict(
-        status,
-        now?.reason ?? null,
-        now?.release?.version ?? null,
-        appUrl(defaultHostname(app.name, app.team.slug, deps.settings.domain), deps.settings.proxyPort),
-        say,
-      );
-    }
-    if (gone() || Date.now() > until) return 1;
-    await new Promise((r) => setTimeout(r, POLL_MS));
+  // The deployment's log as the worker writes it, until its outcome (a blocking read on the stream).
+  const url = appUrl(defaultHostname(app.name, app.team.slug, deps.settings.domain), deps.settings.proxyPort);
+  const stop = AbortSignal.any([left, AbortSignal.timeout(FOLLOW_MAX_MS)]);
+  for await (const event of followDeployment(deps, d.id, { signal: stop })) {
+    if (event.kind === "line") say(event.text);
+    else if (event.kind === "end") return verdict(event.end, url, say);
   }
+  return 1;
 }
 
-function verdict(status: DeploymentState, reason: string | null, version: number | null, url: string, say: (l: string) => void): number {
+function verdict({ status, reason, releaseVersion }: DeploymentEnd, url: string, say: (l: string) => void): number {
   switch (status) {
     case "live":
-      say(`Deployed v${version ?? "?"} to ${url}`);
+    case "replaced":
+      say(`Deployed v${releaseVersion ?? "?"} to ${url}`);
       return 0;
     case "superseded":
       say(`Not deployed: superseded by a newer push before it started (${reason ?? "superseded"}); push rejected`);

@@ -1,7 +1,7 @@
 // A log stream after a cursor (from its start without one), oldest first: the Redis stream, plus
 // from Postgres what the stream no longer holds (trimmed past the cursor, or expired). Shared by
 // runtime logs (following) and deployment logs.
-import { type AppLogLine, appLogLineOf, compareCursors } from "@berth/core";
+import { type AppLogLine, appLogLineOf, compareCursors, entryFields } from "@berth/core";
 import { mergeNewer } from "@berth/core/log-merge";
 import type { Db } from "@berth/db";
 import type { Redis } from "ioredis";
@@ -19,7 +19,8 @@ export async function readStreamAfter(
     deps.redis.xrange(where.streamKey, after ? `(${after}` : "-", "+", "COUNT", limit + 1),
     deps.redis.xrange(where.streamKey, "-", "+", "COUNT", 1),
   ])) as [Entry[], Entry[]];
-  let lines = entries.map(([id, fields]) => appLogLineOf(id, fields));
+  // Entries without text (a deployment's build and end markers) are not lines.
+  let lines = entries.filter(([, fields]) => entryFields(fields).t !== undefined).map(([id, fields]) => appLogLineOf(id, fields));
   const oldest = first[0]?.[0];
   if (oldest === undefined || after === undefined || compareCursors(oldest, after) > 0) {
     const gap = await archivedLines(deps.db, where, { after, before: oldest }, {}, "asc", limit + 1);

@@ -21,6 +21,8 @@ const STATUS_TONE: Record<DeploymentState, string> = {
   failed: "bg-red-50 text-red-700",
   cancelled: "bg-slate-100 text-slate-500",
   superseded: "bg-slate-100 text-slate-500",
+  // Served, until a newer deployment went live.
+  replaced: "bg-slate-100 text-slate-600",
 };
 
 export const statusLabel = (s: DeploymentState) => s.replace("_", " ");

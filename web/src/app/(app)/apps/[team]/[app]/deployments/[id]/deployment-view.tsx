@@ -1,5 +1,5 @@
 "use client";
-import { type DeploymentState, isFinished, roleHas } from "@berth/core";
+import { type DeploymentState, isFinished, roleHas, wentLive } from "@berth/core";
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { AnsiText } from "@/components/ansi-text";
 import { ErrorNote, PageHeader, secondaryButton, When } from "@/components/ui";
@@ -109,9 +109,14 @@ function LoadedDeployment({ team, app, d, reload, canCancel }: Props) {
         {d.imageRef && <p className="mt-1 break-all font-mono text-xs text-slate-500">{d.imageRef}</p>}
       </div>
       {error && <ErrorNote testId="cancel-error">{error}</ErrorNote>}
-      {d.reason && d.status !== "live" && (
+      {d.reason && !wentLive(d.status) && (
         <p role="alert" data-testid="deployment-reason" className="whitespace-pre-wrap break-words rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
           {d.reason}
+        </p>
+      )}
+      {d.status === "replaced" && (
+        <p data-testid="deployment-replaced" className="rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-600">
+          This deployment went live; it has since been {d.reason ?? "replaced by a newer deployment"}.
         </p>
       )}
       <Timeline d={d} seen={seen} />
@@ -127,18 +132,21 @@ type Phase = "done" | "current" | "pending" | "failed";
 
 function Timeline({ d, seen }: { d: Deployment; seen: Partial<Record<DeploymentState, string>> }) {
   const path = d.kind === "build" ? PATH_BUILD : PATH_IMAGE;
-  const at = path.indexOf(d.status);
-  const ended = isFinished(d.status) && d.status !== "live";
+  // A replaced deployment went all the way to live.
+  const at = path.indexOf(wentLive(d.status) ? "live" : d.status);
+  const ended = isFinished(d.status) && !wentLive(d.status);
   // The furthest step known to have been reached: the current one, or the last one seen before the end.
   const reached = at >= 0 ? at : Math.max(d.startedAt ? 1 : 0, ...path.map((s, i) => (seen[s] ? i : 0)));
   const steps = path.map((state, i): { state: DeploymentState; phase: Phase; when?: string } => {
     const when = i === 0 ? d.createdAt : (seen[state] ?? (i === 1 ? (d.startedAt ?? undefined) : undefined));
-    if (state === "live") return { state, phase: d.status === "live" ? "done" : "pending", when: d.status === "live" ? (d.finishedAt ?? when) : undefined };
+    if (state === "live") return { state, phase: wentLive(d.status) ? "done" : "pending", when: wentLive(d.status) ? (d.finishedAt ?? when) : undefined };
     if (i < reached) return { state, phase: "done", when };
     if (i === reached) return { state, phase: ended ? "failed" : at >= 0 ? "current" : "done", when };
     return { state, phase: "pending" };
   });
   if (ended) steps.push({ state: d.status, phase: "failed", when: d.finishedAt ?? undefined });
+  // Not a failure: it served until a newer deployment went live (when is not recorded).
+  if (d.status === "replaced") steps.push({ state: "replaced", phase: "pending" });
   const dot: Record<Phase, string> = {
     done: "bg-emerald-500",
     current: "bg-amber-400 animate-pulse",

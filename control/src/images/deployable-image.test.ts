@@ -1,0 +1,85 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { isAppError } from "@berth/core";
+import { berthRegistryAliases, requireImageRef } from "@berth/core/image-ref";
+import type { Db } from "@berth/db";
+import { assertTeamMayPull, deployableImage } from "./deployable-image.ts";
+
+const registry = berthRegistryAliases(5000);
+const team = { slug: "acme" };
+const deployable = (input: string) => deployableImage(requireImageRef(input), team, registry);
+const refusal = (input: string): string => {
+  try {
+    deployable(input);
+  } catch (e) {
+    assert.ok(isAppError(e) && e.code === "BAD_REQUEST", String(e));
+    return e.message;
+  }
+  assert.fail(`${input} should be refused`);
+};
+const DIGEST = `sha256:${"c".repeat(64)}`;
+
+describe("deployableImage", () => {
+  it("stores the team's own images, base images and other namespaces in Berth's registry, under its stored name", () => {
+    assert.deepEqual(deployable("acme/web"), { ref: "127.0.0.1:5000/acme/web:latest", namespace: "acme", repository: "web", othersRepository: false });
+    assert.deepEqual(deployable("localhost:5000/acme/group/web:1.2"), {
+      ref: "127.0.0.1:5000/acme/group/web:1.2",
+      namespace: "acme",
+      repository: "group/web",
+      othersRepository: false,
+    });
+    assert.deepEqual(deployable(`127.0.0.1:5000/berth/node@${DIGEST}`), {
+      ref: `127.0.0.1:5000/berth/node@${DIGEST}`,
+      namespace: "berth",
+      repository: "node",
+      othersRepository: false,
+    });
+    assert.deepEqual(deployable("other/tool:2"), { ref: "127.0.0.1:5000/other/tool:2", namespace: "other", repository: "tool", othersRepository: true });
+  });
+
+  it("refuses another registry, saying where to push the image instead", () => {
+    assert.equal(
+      refusal("ghcr.io/org/app:1"),
+      "ghcr.io/org/app:1 is in another registry (ghcr.io): Berth deploys images from its own registry for now; push it to 127.0.0.1:5000/acme/app:1 first",
+    );
+    assert.match(
+      refusal("docker.io/postgres:16"),
+      /^docker\.io\/postgres:16 is in another registry \(docker\.io\): .* push it to 127\.0\.0\.1:5000\/acme\/postgres:16 first$/,
+    );
+    assert.match(refusal("registry.example.com/x/y"), /another registry \(registry\.example\.com\).*acme\/y:latest first/);
+    // Berth's registry host at another port is another registry.
+    assert.match(refusal("127.0.0.1:6000/acme/web:1"), /another registry \(127\.0\.0\.1:6000\)/);
+    for (const input of ["ghcr.io/org/app:1", "docker.io/postgres:16"]) assert.doesNotMatch(refusal(input), /offline|machine/);
+  });
+
+  it("refuses an image of Berth's registry without a namespace (a reference naming no registry is in Berth's)", () => {
+    assert.match(refusal("nginx:1"), /names no namespace: images in Berth's registry are <team>\/<repository>\[:tag\], e\.g\. acme\/nginx:1/);
+    assert.match(refusal("127.0.0.1:5000/web"), /names no namespace/);
+  });
+});
+
+describe("assertTeamMayPull", () => {
+  /** A database that knows one repository, other/pub, public, and other/priv, private. */
+  const db = {
+    imageRepository: {
+      findFirst: async ({ where }: { where: { name: string; team: { slug: string } } }) =>
+        where.team.slug === "other" && where.name === "pub"
+          ? { public: true }
+          : where.team.slug === "other" && where.name === "priv"
+            ? { public: false }
+            : null,
+    },
+  } as unknown as Db;
+  const forbidden = (e: unknown) => isAppError(e) && e.code === "FORBIDDEN";
+
+  it("lets the team use its own and base images without asking, and another team's only when public", async () => {
+    await assertTeamMayPull(db, team, deployable("acme/web:1"));
+    await assertTeamMayPull(db, team, deployable("berth/busybox"));
+    await assertTeamMayPull(db, team, deployable("other/pub:1"));
+    await assert.rejects(assertTeamMayPull(db, team, deployable("other/priv:1")), forbidden);
+    await assert.rejects(
+      assertTeamMayPull(db, team, deployable("other/absent:1")),
+      (e) => forbidden(e) && /may not pull 127\.0\.0\.1:5000\/other\/absent:1/.test(String(e)),
+    );
+  });
+});

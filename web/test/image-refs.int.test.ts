@@ -1,0 +1,118 @@
+// Image references at the API edge, through the real HTTP API: a reference Berth will not deploy
+// (another registry, no namespace, not a reference) is refused with 400 before anything is stored
+// or queued, by every route that stores one; what it will deploy is stored in one qualified form.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { JOBS, QUEUE_PREFIX } from "@berth/core";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { call, rand, signUp, type TestUser, teamWith } from "./api.ts";
+import { stack } from "./config.ts";
+import { sql } from "./sql.ts";
+
+let owner: TestUser;
+let team: string;
+let redis: Redis;
+const startedAt = Date.now();
+
+before(async () => {
+  owner = await signUp();
+  team = await teamWith(owner);
+  redis = new Redis(stack.redisUrl);
+});
+
+after(async () => {
+  if (owner) await call("deleteTeam", { cookie: owner.cookie, params: { team } });
+  redis?.disconnect();
+});
+
+const createApp = (body: Record<string, unknown>) => call("createApp", { cookie: owner.cookie, params: { team }, body });
+
+async function appRow(name: string): Promise<{ id: string; imageRef: string | null } | undefined> {
+  const [row] = await sql<{ id: string; imageRef: string | null }>(
+    `SELECT a.id, a."imageRef" FROM app a JOIN team t ON t.id = a."teamId" WHERE t.slug = $1 AND a.name = $2`,
+    [team, name],
+  );
+  return row;
+}
+
+const deploymentCount = async (appId: string) => Number((await sql<{ n: string }>(`SELECT count(*) AS n FROM deployment WHERE "appId" = $1`, [appId]))[0]?.n);
+
+/** The apps of this team that `deploy.run` jobs queued since the test started are for. */
+async function appsWithQueuedDeploys(): Promise<Set<string>> {
+  const queue = new Queue(JOBS.deployRun.queue, { connection: redis, prefix: QUEUE_PREFIX });
+  try {
+    const jobs = await queue.getJobs(["waiting", "active", "delayed", "prioritized", "completed", "failed"], 0, -1);
+    const ids = jobs.filter((j) => j?.name === JOBS.deployRun.name && j.timestamp >= startedAt).map((j) => String(j.data.deploymentId));
+    const rows = await sql<{ name: string }>(
+      `SELECT a.name FROM deployment d JOIN app a ON a.id = d."appId" JOIN team t ON t.id = a."teamId" WHERE t.slug = $1 AND d.id::text = ANY($2)`,
+      [team, ids],
+    );
+    return new Set(rows.map((r) => r.name));
+  } finally {
+    await queue.close();
+  }
+}
+
+describe("image references from another registry", () => {
+  const OTHER = "ghcr.io/org/app:1";
+
+  it("refuses to create an app (and deploy it) from an image in another registry with 400, saying where to push it; no app is made", async () => {
+    for (const deploy of [false, true]) {
+      const name = `x-${rand()}`;
+      const res = await createApp({ name, image: OTHER, deploy });
+      assert.equal(res.status, 400, JSON.stringify(res.body));
+      assert.equal(
+        res.body.error.message,
+        `${OTHER} is in another registry (ghcr.io): Berth deploys images from its own registry for now; push it to ${stack.registryHost}/${team}/app:1 first`,
+      );
+      assert.equal(await appRow(name), undefined);
+    }
+  });
+
+  it("refuses a deploy of, or a change to, an image in another registry with 400; nothing is stored or queued", async () => {
+    const made = await createApp({ name: "site", image: "berth/busybox" });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const app = await appRow("site");
+    assert.ok(app);
+
+    const deploy = await call("createDeployment", { cookie: owner.cookie, params: { team, app: "site" }, body: { image: OTHER } });
+    assert.equal(deploy.status, 400, JSON.stringify(deploy.body));
+    assert.match(deploy.body.error.message, /is in another registry \(ghcr\.io\)/);
+    assert.doesNotMatch(deploy.body.error.message, /offline/);
+
+    const docker = await call("createDeployment", { cookie: owner.cookie, params: { team, app: "site" }, body: { image: "docker.io/library/postgres:16" } });
+    assert.equal(docker.status, 400, JSON.stringify(docker.body));
+    assert.match(docker.body.error.message, new RegExp(`another registry \\(docker\\.io\\).*push it to ${stack.registryHost}/${team}/postgres:16 first`));
+
+    const update = await call("updateApp", { cookie: owner.cookie, params: { team, app: "site" }, body: { image: OTHER } });
+    assert.equal(update.status, 400, JSON.stringify(update.body));
+    assert.equal((await appRow("site"))?.imageRef, `${stack.registryHost}/berth/busybox:latest`);
+
+    assert.equal(await deploymentCount(app.id), 0);
+    assert.ok(!(await appsWithQueuedDeploys()).has("site"), "no deploy.run job for the app");
+  });
+});
+
+describe("image references Berth deploys", () => {
+  it("stores a reference naming no registry, or Berth's registry under any name, in one qualified form, and queues its deployment", async () => {
+    const made = await createApp({ name: "ok", image: `localhost:${stack.registryHost.split(":")[1]}/berth/busybox` });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    assert.equal(made.body.app.imageRef, `${stack.registryHost}/berth/busybox:latest`);
+    const res = await call("createDeployment", { cookie: owner.cookie, params: { team, app: "ok" }, body: { image: `${team}/nothing:1` } });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    assert.equal(res.body.imageRef, `${stack.registryHost}/${team}/nothing:1`);
+    // A control that the job lookup above can see a queued deployment at all.
+    assert.ok((await appsWithQueuedDeploys()).has("ok"));
+    await call("cancelDeployment", { cookie: owner.cookie, params: { team, app: "ok", id: res.body.id } });
+  });
+
+  it("refuses a reference without a namespace or that is not one, with the parser's reason", async () => {
+    const bare = await createApp({ name: `n-${rand()}`, image: "postgres:16" });
+    assert.equal(bare.status, 400);
+    assert.match(bare.body.error.message, /names no namespace/);
+    const upper = await createApp({ name: `n-${rand()}`, image: "acme/Web:1" });
+    assert.equal(upper.status, 400);
+    assert.match(JSON.stringify(upper.body), /must be lowercase/);
+  });
+});
