@@ -4,7 +4,8 @@
 // drains a host and puts it back. Teams, members and apps are seeded through the API; deploying,
 // editing and rolling back happen by clicking.
 import { hostname } from "node:os";
-import { type APIRequestContext, type Browser, expect, type Page, test } from "@playwright/test";
+import type { APIRequestContext, Browser, Page } from "@playwright/test";
+import { expect, test } from "./fixtures.ts";
 import { call, joinTeam, rand, registry, type Seeded, seedSignedIn } from "./support.ts";
 
 /** Pulling, starting and health-checking a small image on this machine takes seconds; leave room. */

@@ -1,5 +1,5 @@
 // The app page of an app deployed from source shows the exact `git push` commands to copy.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures.ts";
 import { call, rand, seedSignedIn } from "./support.ts";
 
 test("an app built from source shows the git remote and push commands for its deploy branch", async ({ browser, request }) => {

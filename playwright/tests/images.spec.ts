@@ -5,7 +5,8 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type APIRequestContext, expect, test } from "@playwright/test";
+import type { APIRequestContext } from "@playwright/test";
+import { expect, test } from "./fixtures.ts";
 import { fakeIp, rand, registry, signIn, signUp, type User, webUrl } from "./support.ts";
 
 const baseImage = `${registry}/berth/busybox:latest`;

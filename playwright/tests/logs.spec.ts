@@ -3,7 +3,8 @@
 // the lines as they are printed, renders the payload as text and the colour as a styled span,
 // marks stderr, resumes after a network drop with every numbered line exactly once, and its
 // Metrics tab shows CPU and memory.
-import { expect, type Page, test } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures.ts";
 import { call, rand, registry, seedSignedIn } from "./support.ts";
 
 /** Starting the container and the first lines reaching the page take seconds; leave room. */

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures.ts";
 
 const email = process.env.BERTH_ADMIN_EMAIL ?? "admin@berth.localhost";
 const password = process.env.BERTH_ADMIN_PASSWORD ?? "";

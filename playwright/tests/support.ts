@@ -3,7 +3,8 @@
 // per-address sign-up budget, which the journeys' own browser sign-ups need.
 import { randomBytes } from "node:crypto";
 import { type Reply, ROUTES, type RouteName, routePath } from "@berth/core";
-import { type APIRequestContext, type Browser, type BrowserContext, expect, type Page } from "@playwright/test";
+import type { APIRequestContext, Browser, BrowserContext, Page } from "@playwright/test";
+import { expect, guardNetworkChanges } from "./fixtures.ts";
 
 export const registry = `127.0.0.1:${process.env.BERTH_REGISTRY_PORT ?? "5000"}`;
 export const webUrl = `http://127.0.0.1:${process.env.BERTH_WEB_PORT ?? "3000"}`;
@@ -38,7 +39,7 @@ export type Seeded = { user: User; context: BrowserContext; page: Page };
 
 export async function seedSignedIn(browser: Browser, request: APIRequestContext, label: string, baseURL: string): Promise<Seeded> {
   const user = await signUp(request, label);
-  const context = await browser.newContext({ baseURL });
+  const context = guardNetworkChanges(await browser.newContext({ baseURL }));
   const page = await context.newPage();
   // The context's own request client shares its cookie jar: the session lands in the browser.
   await signIn(page, user, new URL(baseURL).origin);

@@ -2,7 +2,8 @@
 // the member controls. Accounts and teams that are not the point of a test are seeded through
 // the API; what the journey is about happens by clicking.
 import { ROUTES, routePath } from "@berth/core";
-import { type APIRequestContext, type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
+import type { APIRequestContext, Browser, BrowserContext, Page } from "@playwright/test";
+import { expect, guardNetworkChanges, test } from "./fixtures.ts";
 import { fakeIp, rand, webUrl } from "./support.ts";
 
 type Person = { email: string; name: string; username: string; password: string };
@@ -38,7 +39,7 @@ async function seedUser(browser: Browser, request: APIRequestContext, label: str
     data: { email: p.email, password: p.password, name: p.name, username: p.username },
   });
   expect(up.status(), await up.text()).toBe(200);
-  const context = await browser.newContext({ baseURL: baseURL() });
+  const context = guardNetworkChanges(await browser.newContext({ baseURL: baseURL() }));
   // The context's own request client shares its cookie jar: the session lands in the browser.
   const signIn = await context.request.post("/api/auth/sign-in/email", { headers: { origin: baseURL() }, data: { email: p.email, password: p.password } });
   expect(signIn.status(), await signIn.text()).toBe(200);
@@ -85,7 +86,7 @@ test("a user signs up, creates a team, invites by link, and sees the new member 
 
   // B, in a browser of their own, opens the link signed out, is sent to sign-in, signs up
   // instead, and comes back to the invitation.
-  const contextB = await browser.newContext({ baseURL: baseURL() });
+  const contextB = guardNetworkChanges(await browser.newContext({ baseURL: baseURL() }));
   const pageB = await contextB.newPage();
   await pageB.goto(invitePath);
   await expect(pageB).toHaveURL(/\/sign-in\?next=%2Finvite%2F/);

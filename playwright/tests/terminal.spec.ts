@@ -2,7 +2,7 @@
 // app's Containers tab, types a command, sees its output, and sees the session end with the
 // shell's exit code; a viewer who opens the same address is refused. The team, its members and
 // the app are seeded through the API.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures.ts";
 import { call, joinTeam, rand, registry, seedSignedIn } from "./support.ts";
 
 const DEPLOY_TIMEOUT = 90_000;

@@ -6,7 +6,7 @@ import { execFile } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { promisify } from "node:util";
-import { expect, test } from "@playwright/test";
+import { expect, guardNetworkChanges, test } from "./fixtures.ts";
 import { rand, registry, signIn, signUp, type User } from "./support.ts";
 
 const run = promisify(execFile);
@@ -109,7 +109,7 @@ test("an owner adds a webhook, sees its secret once, and a push is delivered sig
     const invitation = await page.request.post(`/api/v1/teams/${team}/invitations`, { data: { role: "developer" } });
     expect(invitation.status(), await invitation.text()).toBe(201);
     const token = ((await invitation.json()) as { token: string }).token;
-    const devContext = await browser.newContext({ baseURL: origin });
+    const devContext = guardNetworkChanges(await browser.newContext({ baseURL: origin }));
     try {
       const devPage = await devContext.newPage();
       await signIn(devPage, await signUp(devPage.request, "hook-dev"), origin);
