@@ -2,16 +2,16 @@
 # Stop everything `npm run up` started (by the pids it recorded), newest first. Data stays in .berth/.
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
+# The second local host first (its agent, tunnels, engine; its namespace stays for the next up).
+bash "$(dirname "$0")/services/host2.sh" stop
 # The worker's pidfile is its supervisor's: TERM makes it stop the worker and exit.
-for name in runtime-host-2 runtime-host worker router web caddy registry; do
+for name in runtime-host worker router web caddy registry; do
   if alive "$name"; then say "stopping $name"; fi
   stop_pid "$name"
 done
 rm -f "$RUN_DIR/worker-child.pid"
-for name in dockerd2 dockerd; do
-  if alive "$name"; then say "stopping $name (containers stop with it)"; fi
-  stop_dockerd "$name"
-done
+if alive dockerd; then say "stopping dockerd (containers stop with it)"; fi
+stop_dockerd dockerd
 if alive redis; then say "stopping redis"; fi
 stop_pid redis
 if [ -f "$BERTH_HOME/pg/data/postmaster.pid" ]; then

@@ -7,6 +7,8 @@ if [ "${1:-}" != "--yes" ]; then
   [ "$a" = y ] || [ "$a" = Y ] || exit 1
 fi
 bash "$(dirname "$0")/down.sh"
+# The second local host's namespace (and the bridge, unless a test network still uses it).
+bash "$(dirname "$0")/services/host2.sh" remove
 # Containers' overlay mounts may linger briefly after dockerd exits.
 grep " $BERTH_HOME/docker" /proc/mounts | awk '{print $2}' | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
 rm -rf "$BERTH_HOME"

@@ -12,10 +12,6 @@ row postgres "$pg_ok" "127.0.0.1:$BERTH_PG_PORT"
 row redis "$(check_pid redis)" "127.0.0.1:$BERTH_REDIS_PORT"
 docker_ok=0; curl -fsS --unix-socket "$DOCKER_SOCKET" http://d/_ping >/dev/null 2>&1 && docker_ok=1
 row dockerd "$docker_ok" "$DOCKER_SOCKET"
-if second_host_enabled; then
-  docker2_ok=0; curl -fsS --unix-socket "$DOCKER2_SOCKET" http://d/_ping >/dev/null 2>&1 && docker2_ok=1
-  row dockerd2 "$docker2_ok" "$DOCKER2_SOCKET"
-fi
 row registry "$(check_pid registry)" "127.0.0.1:$BERTH_REGISTRY_PORT"
 row caddy "$(check_pid caddy)" "127.0.0.1:$BERTH_PROXY_PORT (admin 127.0.0.1:$BERTH_CADDY_ADMIN_PORT)"
 row web "$(check_pid web)" "127.0.0.1:$BERTH_WEB_PORT"
@@ -24,7 +20,17 @@ row worker "$worker_ok" "supervisor pid $(pid_of worker || echo -), worker pid $
 router_ok=0; alive router && [ -n "$(ss -Hlun "sport = :$BERTH_ROUTER_PORT" 2>/dev/null)" ] && router_ok=1
 row router "$router_ok" "udp/127.0.0.1:$BERTH_ROUTER_PORT"
 row runtime-host "$(check_pid runtime-host)" "$DOCKER_SOCKET"
-if second_host_enabled; then row runtime-host-2 "$(check_pid runtime-host-2)" "$DOCKER2_SOCKET"; fi
+if second_host_enabled; then
+  # The second local host: its namespace on the bridge, its engine, the tunnels, its agent.
+  host2_ok=0
+  [ -e "$(host2_netns)" ] && ip -o link show master "$HOSTNET_BRIDGE" 2>/dev/null | grep -q " $HOST2_VETH@.* state UP" && host2_ok=1
+  row host-2 "$host2_ok" "namespace $HOST2_NAMESPACE, $HOST2_ADDRESS on $HOSTNET_BRIDGE"
+  docker2_ok=0; curl -fsS --unix-socket "$DOCKER2_SOCKET" http://d/_ping >/dev/null 2>&1 && docker2_ok=1
+  row dockerd2 "$docker2_ok" "$DOCKER2_SOCKET (in $HOST2_NAMESPACE)"
+  tunnel_ok=0; alive tunnel && alive tunnel-child && alive tunnel-2 && alive tunnel-2-child && tunnel_ok=1
+  row tunnel "$tunnel_ok" "host-2's 127.0.0.1:$BERTH_REDIS_PORT, :$BERTH_REGISTRY_PORT -> $TUNNEL_DIR -> 127.0.0.1"
+  row runtime-host-2 "$(check_pid runtime-host-2)" "in $HOST2_NAMESPACE, publishes on $HOST2_ADDRESS"
+fi
 if [ "$down" = 0 ]; then
   echo; echo "  dashboard: http://localhost:$BERTH_PROXY_PORT    health: $(curl -s "http://127.0.0.1:$BERTH_WEB_PORT/api/health" | head -c 20)…"
 fi

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Bring up the whole Berth stack on this machine, idempotently:
-#   Debian packages and npm deps -> secrets -> PostgreSQL, Redis, Docker Engine (and the second local
-#   engine unless BERTH_LOCAL_HOSTS=1), registry, Caddy -> migrations -> build -> web, worker, router,
-#   runtime-host(s) -> base images, first admin -> dashboard URL.
+#   Debian packages and npm deps -> secrets -> PostgreSQL, Redis, Docker Engine, registry, Caddy, the
+#   second local host (a network namespace with its own engine and tunnels, unless BERTH_LOCAL_HOSTS=1)
+#   -> migrations -> build -> web, worker, router, runtime-host(s) -> base images, first admin -> dashboard URL.
 # A second run only starts what is not running (and restarts Berth's own processes whose code changed).
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
@@ -12,7 +12,7 @@ START=$SECONDS
 [ "$(id -u)" = 0 ] || die "run as root (Berth starts dockerd and installs Debian packages): sudo npm run up"
 
 # ------------------------------------------------------------------ packages
-PACKAGES=(docker.io docker-registry postgresql redis-server caddy git busybox-static chromium skopeo iproute2 curl ca-certificates openssl)
+PACKAGES=(docker.io docker-registry postgresql redis-server caddy git busybox-static chromium skopeo iproute2 iptables util-linux curl ca-certificates openssl)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -47,9 +47,9 @@ export DATABASE_URL REDIS_URL
 bash infra/services/postgres.sh
 bash infra/services/redis.sh
 bash infra/services/docker.sh
-bash infra/services/docker2.sh
 bash infra/services/registry.sh
 bash infra/services/caddy.sh
+bash infra/services/host2.sh
 
 # ------------------------------------------------------------------ database
 say "database: applying migrations"

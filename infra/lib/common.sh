@@ -25,9 +25,23 @@ LOG_DIR="$BERTH_HOME/logs"
 mkdir -p "$RUN_DIR" "$LOG_DIR"
 
 PG_BIN=/usr/lib/postgresql/15/bin
-# The second local host's Docker Engine (infra/services/docker2.sh), unless BERTH_LOCAL_HOSTS=1.
-DOCKER2_SOCKET="$RUN_DIR/docker2.sock"
+# The second local host (infra/services/host2.sh), unless BERTH_LOCAL_HOSTS=1: a network namespace
+# on the bridge berthnet0 with its own dockerd, agent (runtime-host-2) and tunnels to Redis and the
+# registry. The same names and addresses are in infra/testnet/constants.ts (constants.test.ts checks
+# that both agree); the test network shares the bridge, its namespaces are berth-tn-*.
+HOSTNET_BRIDGE=berthnet0
+HOSTNET_GATEWAY=10.231.0.1/24
+HOST2_NAMESPACE=berth-stack-2
+HOST2_VETH=bs-2
+HOST2_ADDRESS=10.231.0.2
+HOST2_DOCKER_BIP=10.234.0.1/24
+HOST2_DOCKER_POOL=10.235.0.0/16
+HOST2_DIR="$BERTH_HOME/hosts/stack-2"
+DOCKER2_SOCKET="$HOST2_DIR/docker.sock"
+# Where the root namespace's end of the tunnels listens (the host's end listens on its 127.0.0.1).
+TUNNEL_DIR="$RUN_DIR/tunnel"
 second_host_enabled() { [ "${BERTH_LOCAL_HOSTS:-2}" != 1 ]; }
+host2_netns() { echo "/var/run/netns/$HOST2_NAMESPACE"; }
 
 say()  { printf '\033[1m==>\033[0m %s\n' "$*"; }
 info() { printf '    %s\n' "$*"; }
@@ -76,7 +90,7 @@ spawn() { # name logfile command...
 }
 
 stop_pid() { # name [signal] [seconds before KILL, default 10]
-  local p; p=$(pid_of "$1")
+  local p; p=$(pid_of "$1" || true) # none recorded: nothing to stop
   if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then
     kill "-${2:-TERM}" "$p" 2>/dev/null || true
     for _ in $(seq 1 $((${3:-10} * 10))); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
@@ -110,43 +124,6 @@ ensure_bridge() { # name cidr: a Linux bridge for a dockerd's default network (-
   ip link show "$1" >/dev/null 2>&1 || ip link add name "$1" type bridge
   ip addr replace "$2" dev "$1"
   ip link set "$1" up
-}
-
-# Two dockerds share the host's iptables chains, and each one flushes DOCKER (nat, filter) and
-# DOCKER-ISOLATION-STAGE-1/2 when it starts: the other engine's port mappings and the isolation
-# between its networks would be gone. So: snapshot the rules before starting an engine, then put
-# back those of the other engine (the rules naming one of its bridges) that are missing.
-iptables_snapshot() { # dir
-  mkdir -p "$1"
-  iptables-save -t filter > "$1/filter" 2>/dev/null || true
-  iptables-save -t nat > "$1/nat" 2>/dev/null || true
-}
-
-engine_bridges() { # socket: the Linux bridges of that engine's bridge networks, one per line
-  curl -fsS --unix-socket "$1" http://d/networks 2>/dev/null | node -e '
-    let t = ""; process.stdin.on("data", (d) => (t += d)).on("end", () => {
-      for (const n of JSON.parse(t || "[]")) if (n.Driver === "bridge")
-        console.log(n.Options?.["com.docker.network.bridge.name"] || `br-${n.Id.slice(0, 12)}`);
-    });' || true
-}
-
-iptables_restore_for() { # snapshot-dir socket-of-the-other-engine
-  local snap=$1 table line re restored=0 bridges=() args=()
-  mapfile -t bridges < <(engine_bridges "$2")
-  [ ${#bridges[@]} -gt 0 ] || return 0
-  re=" (-i|-o) ($(IFS='|'; echo "${bridges[*]}"))( |\$)"
-  for table in filter nat; do
-    [ -f "$snap/$table" ] || continue
-    while IFS= read -r line; do
-      [[ $line =~ ^-A\ (DOCKER|DOCKER-ISOLATION-STAGE-1|DOCKER-ISOLATION-STAGE-2)\  ]] || continue
-      [[ $line =~ $re ]] || continue
-      read -ra args <<< "${line#-A }"
-      iptables -t "$table" -C "${args[@]}" 2>/dev/null && continue
-      # At the top: before the chains' final RETURN.
-      iptables -t "$table" -I "${args[0]}" 1 "${args[@]:1}" && restored=$((restored + 1))
-    done < <(tac "$snap/$table") # reversed: inserting each at the top keeps the original order
-  done
-  [ "$restored" = 0 ] || info "iptables: put back $restored rules of the engine on $2"
 }
 
 # Berth's own PostgreSQL and Redis, unless DATABASE_URL / REDIS_URL are set (caller or .berth/berth.env).

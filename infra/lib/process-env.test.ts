@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { promisify } from "node:util";
+import { STACK_HOST_ADDRESSES } from "../testnet/constants.ts";
 import { type ProcessName, processEnv, processNames, processSchemas, settingsOf } from "./process-env.ts";
 
 /** Settings only the scripts under infra/ read (ports and passwords of the services they start, the engines' networks); no process gets them. */
@@ -25,14 +26,14 @@ const bringUpOnly = [
   "BERTH_DOCKER_BRIDGE",
   "BERTH_DOCKER_BRIDGE_CIDR",
   "BERTH_DOCKER_POOL",
-  "BERTH_DOCKER2_BRIDGE",
-  "BERTH_DOCKER2_BRIDGE_CIDR",
-  "BERTH_DOCKER2_POOL",
 ];
 /** The caller's shell always sets these, so .berth/berth.env never applies to them (load_env keeps what is set). */
 const fromCaller = ["PATH", "HOME"];
-/** What the second local host never takes from the first: its engine, its id, its key. */
-const ownToEachHost = ["DOCKER_SOCKET", "BERTH_HOST_ID", "BERTH_HOST_KEY_FILE"];
+/** What the second local host never takes from the first: its engine, its id, its address, its key. */
+const ownToEachHost = ["DOCKER_SOCKET", "BERTH_HOST_ID", "BERTH_HOST_ADDRESS", "BERTH_HOST_KEY_FILE"];
+/** The second local host's engine socket and address (infra/lib/common.sh; infra/services/host2.sh). */
+const host2Socket = (home: string) => join(home, "hosts", "stack-2", "docker.sock");
+const host2Address = STACK_HOST_ADDRESSES["2"];
 
 const root = join(import.meta.dirname, "../..");
 const run = promisify(execFile);
@@ -191,13 +192,14 @@ describe("settings", () => {
       assert.equal(host.has(secret), false, `runtime-host gets no ${secret}`);
     }
 
-    // The second local host: the first one's settings, but its own engine, id and key.
+    // The second local host: the first one's settings, but its own engine, id, address and key.
     const second = started.get("runtime-host-2") ?? new Map();
     const secondId = `${distinct("BERTH_HOST_ID").slice(0, 61)}-2`;
     assert.deepEqual([...second.keys()].sort(), [...host.keys()].sort());
     for (const [key, value] of host) if (!ownToEachHost.includes(key)) assert.equal(second.get(key), value, `runtime-host-2's ${key}`);
-    assert.equal(second.get("DOCKER_SOCKET"), join(home, "run", "docker2.sock"));
+    assert.equal(second.get("DOCKER_SOCKET"), host2Socket(home));
     assert.equal(second.get("BERTH_HOST_ID"), secondId);
+    assert.equal(second.get("BERTH_HOST_ADDRESS"), host2Address);
     if (second.has("BERTH_HOST_KEY_FILE")) assert.equal(second.get("BERTH_HOST_KEY_FILE"), join(home, "host-keys", `${secondId}.pem`));
   });
 
@@ -242,8 +244,10 @@ describe("settings", () => {
     assert.equal(router?.get("REDIS_URL"), redis);
     assert.equal(host?.get("DOCKER_SOCKET"), "/var/run/docker.sock");
     assert.equal(host?.get("BERTH_HOST_ID"), "box");
-    assert.equal(second?.get("DOCKER_SOCKET"), join(home, "run", "docker2.sock"));
+    assert.equal(host?.get("BERTH_HOST_ADDRESS"), "127.0.0.1");
+    assert.equal(second?.get("DOCKER_SOCKET"), host2Socket(home));
     assert.equal(second?.get("BERTH_HOST_ID"), "box-2");
+    assert.equal(second?.get("BERTH_HOST_ADDRESS"), host2Address);
     for (const env of [host, second]) {
       assert.equal(env?.get("REDIS_URL"), redis);
       assert.equal(env?.has("DATABASE_URL"), false);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Berth's own processes: web (Next.js + socket.io), worker (BullMQ, under a supervisor that restarts
 # it), router (DNS for Caddy's app routes), runtime-host (agent for this machine's Docker Engine)
-# and runtime-host-2 (agent for the second local engine, unless BERTH_LOCAL_HOSTS=1).
+# and runtime-host-2 (the agent of the second local host, inside its network namespace: host2.sh;
+# unless BERTH_LOCAL_HOSTS=1).
 # Each gets only its own settings: the keys of its config schema (least privilege: runtime-hosts
 # never see the database).
 #   berth.sh              start what is not running; restart what runs older code; web is rebuilt when stale
@@ -72,16 +73,16 @@ process_env() { # name: sets ENVS to that process's KEY=VALUE list
   for rec in "${PROCESS_ENV[@]}"; do
     [[ $rec == "$schema "* ]] || continue
     rec=${rec#"$schema "}
-    # The second local host has its own engine, id and key, whatever the first one's are.
+    # The second local host has its own engine, id, address and key, whatever the first one's are.
     if [ "$1" = runtime-host-2 ]; then
       case $rec in
-        DOCKER_SOCKET=* | BERTH_HOST_ID=*) continue ;;
+        DOCKER_SOCKET=* | BERTH_HOST_ID=* | BERTH_HOST_ADDRESS=*) continue ;;
         BERTH_HOST_KEY_FILE=*) rec="BERTH_HOST_KEY_FILE=$BERTH_HOME/host-keys/$HOST2_ID.pem" ;;
       esac
     fi
     ENVS+=("$rec")
   done
-  if [ "$1" = runtime-host-2 ]; then ENVS+=(DOCKER_SOCKET="$DOCKER2_SOCKET" BERTH_HOST_ID="$HOST2_ID"); fi
+  if [ "$1" = runtime-host-2 ]; then ENVS+=(DOCKER_SOCKET="$DOCKER2_SOCKET" BERTH_HOST_ID="$HOST2_ID" BERTH_HOST_ADDRESS="$HOST2_ADDRESS"); fi
 }
 
 if [ "$PRINT_ENV" = 1 ]; then
@@ -124,6 +125,12 @@ start() { # name port(or -) sources... -- command...
     *) require_free_port "$name" "$port" BERTH_WEB_PORT ;;
   esac
   cmd=("$NODE" --import tsx "$@")
+  # The second local host's agent runs inside its network namespace, as on a machine of its own: it
+  # reaches Redis on that host's 127.0.0.1 through the tunnel, and health-checks at the host's address.
+  if [ "$name" = runtime-host-2 ]; then
+    [ -e "$(host2_netns)" ] || die "runtime-host-2: the namespace $HOST2_NAMESPACE is missing (npm run up makes it)"
+    cmd=("$(command -v nsenter)" --net="$(host2_netns)" "${cmd[@]}")
+  fi
   # The worker runs under a supervisor that starts it again whenever it exits; its pidfile is the
   # supervisor's (stop it to stop the worker), worker-child.pid is the current worker's.
   [ "$name" = worker ] && cmd=("$BASH" infra/lib/supervise.sh worker "$RUN_DIR/worker-child.pid" -- "${cmd[@]}")

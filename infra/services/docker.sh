@@ -8,15 +8,13 @@ if ping; then info "docker: engine answering on $DOCKER_SOCKET"; exit 0; fi
 say "docker: starting dockerd on $DOCKER_SOCKET"
 mkdir -p "$BERTH_HOME/docker"
 # A bridge of Berth's own rather than docker0: a dockerd started with --default-address-pool deletes
-# any link named docker0 when it starts (moby's removeDefaultBridgeInterface), and the second engine
-# (docker2.sh) is started that way. The pool keeps this engine's networks apart from the second's.
+# any link named docker0 when it starts (moby's removeDefaultBridgeInterface), whoever uses it.
+# It is the only engine in the root network namespace: the second local host's runs in its own
+# (host2.sh), with its own iptables, so neither flushes the other's chains.
 ensure_bridge "$BERTH_DOCKER_BRIDGE" "$BERTH_DOCKER_BRIDGE_CIDR"
 # A dockerd killed without cleanup leaves its socket and pidfile behind.
 rm -f "$DOCKER_SOCKET" "$RUN_DIR/dockerd.pid.docker"
 clear_stale_containerd /var/run/docker
-snap=$(mktemp -d)
-trap 'rm -rf "$snap"' EXIT
-iptables_snapshot "$snap"
 spawn dockerd "$LOG_DIR/dockerd.log" dockerd \
   --data-root "$BERTH_HOME/docker" \
   --pidfile "$RUN_DIR/dockerd.pid.docker" \
@@ -27,5 +25,3 @@ spawn dockerd "$LOG_DIR/dockerd.log" dockerd \
   --storage-driver overlay2 \
   --log-level warn
 wait_until 60 dockerd ping || { tail -30 "$LOG_DIR/dockerd.log"; die "dockerd did not start (log: $LOG_DIR/dockerd.log)"; }
-# It flushed the DOCKER chains it shares with the second engine (docker2.sh); put those rules back.
-iptables_restore_for "$snap" "$DOCKER2_SOCKET"

@@ -47,12 +47,14 @@ describe("bring-up", () => {
   });
 
   it("runs a second time without restarting what is running", async () => {
-    const names = ["redis", "registry", "caddy", "postgres"];
+    // The second local host too (infra/services/host2.sh): its namespace's holder, engine, tunnels and agent.
+    const host2 = process.env.BERTH_LOCAL_HOSTS === "1" ? [] : ["host2-holder", "dockerd2", "tunnel", "tunnel-2", "runtime-host-2"];
+    const names = ["redis", "registry", "caddy", "postgres", ...host2];
     const before = names.map(pid);
     const { stdout } = await run("bash", ["infra/up.sh"], { cwd: root, maxBuffer: 10 * 1024 * 1024 });
     assert.match(stdout, /Berth is up in \d+s/);
     assert.match(stdout, /dashboard: +http:\/\/localhost:\d+/);
-    assert.doesNotMatch(stdout, /(postgres|redis|registry|caddy): starting/);
+    assert.doesNotMatch(stdout, /(postgres|redis|registry|caddy|dockerd2|tunnel|tunnel-2): starting/);
     assert.deepEqual(names.map(pid), before);
   });
 });

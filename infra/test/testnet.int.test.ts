@@ -9,7 +9,7 @@ import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import type Docker from "dockerode";
 import { readJsonStream } from "../seed/base-images.ts";
-import { BRIDGE } from "../testnet/constants.ts";
+import { BRIDGE, STACK_NAMESPACE_PREFIX, STACK_VETH_PREFIX, VETH_PREFIX } from "../testnet/constants.ts";
 import { isAlive, run } from "../testnet/processes.ts";
 import { cleanupTestNetwork, defaultDir, type NamespaceHost, type TestNetwork, testNetwork } from "../testnet/testnet.ts";
 
@@ -46,6 +46,16 @@ async function runContainer(docker: Docker, image: string, cmd: string[]): Promi
   } finally {
     await container.remove({ force: true });
   }
+}
+
+/** The ports on a bridge whose names start with `prefix` (none when the bridge is gone). */
+async function portsOn(bridge: string, prefix: string): Promise<string[]> {
+  const { stdout } = await run(["ip", "-o", "link", "show", "master", bridge]);
+  return stdout
+    .split("\n")
+    .map((line) => line.split(": ")[1]?.split("@")[0] ?? "")
+    .filter((name) => name.startsWith(prefix))
+    .sort();
 }
 
 async function answer(url: string, timeoutMs = 2_000): Promise<string | Error> {
@@ -171,6 +181,9 @@ describe("the test network", { skip: isRoot ? false : "needs root (network names
     const sleeper = await docker.createContainer({ Image: image, Cmd: ["sleep", "600"] });
     await sleeper.start();
     await h1.spawn(["sleep", "600"]);
+    // The stack's own namespace hosts (npm run up's second local host) share the bridge: cleanup leaves them.
+    const stackPortsBefore = await portsOn(BRIDGE, STACK_VETH_PREFIX);
+    const stackNamespacesBefore = (await run(["ip", "netns", "list"])).stdout.match(new RegExp(`${STACK_NAMESPACE_PREFIX}\\S+`, "g")) ?? [];
     const pids = readdirSync(join(dir, "pids")).map((f) => Number(readFileSync(join(dir, "pids", f), "utf8").split(" ")[0]));
     const containerdPidFile = join(dir, "hosts", "h1", "exec", "containerd", "containerd.pid");
     if (existsSync(containerdPidFile)) pids.push(Number(readFileSync(containerdPidFile, "utf8")));
@@ -186,9 +199,13 @@ describe("the test network", { skip: isRoot ? false : "needs root (network names
     await cleanupTestNetwork(dir);
 
     const namespaces = (await run(["ip", "netns", "list"])).stdout;
-    assert.doesNotMatch(namespaces, /berth-(h1|internet|lan|meta)\b/);
+    assert.doesNotMatch(namespaces, /berth-tn-/);
     const links = (await run(["ip", "-o", "link", "show"])).stdout;
-    assert.doesNotMatch(links, new RegExp(`${BRIDGE}|tn-`));
+    assert.doesNotMatch(links, new RegExp(`: ${VETH_PREFIX}`));
+    // The bridge stays exactly as long as a port of the stack is on it; the stack's namespaces stay too.
+    assert.deepEqual(await portsOn(BRIDGE, STACK_VETH_PREFIX), stackPortsBefore);
+    if (stackPortsBefore.length === 0) assert.doesNotMatch(links, new RegExp(`: ${BRIDGE}:`));
+    for (const ns of stackNamespacesBefore) assert.match(namespaces, new RegExp(`^${ns}\\b`, "m"));
     assert.deepEqual(pids.filter(isAlive), []);
     const mounts = readFileSync("/proc/self/mountinfo", "utf8");
     assert.ok(!mounts.includes(dir), "no mount under the state directory");

@@ -1,12 +1,12 @@
 // A namespace host: a network namespace on the test bridge (no route beyond the test subnet, except
-// the metadata address routed to berth-meta), a mount namespace of its own (its /etc/docker,
+// the metadata address routed to berth-tn-meta), a mount namespace of its own (its /etc/docker,
 // /etc/hosts and /etc/resolv.conf, the resolver being the test DNS) kept by a holder process, and
 // optionally its own dockerd. Commands run in it with nsenter into both namespaces.
 import { existsSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import Docker from "dockerode";
-import { BRIDGE, GATEWAY, HOST_DOCKER_BIP, HOST_DOCKER_POOL, METADATA_ADDRESS, PREFIX, STAND_INS, SUBNET } from "./constants.ts";
+import { BRIDGE, GATEWAY, HOST_DOCKER_BIP, HOST_DOCKER_POOL, METADATA_ADDRESS, NAMESPACE_PREFIX, PREFIX, STAND_INS, SUBNET, VETH_PREFIX } from "./constants.ts";
 import { NETNS_SH, netns, netnsPath } from "./netns.ts";
 import { type RunResult, run, startTracked, type Tracked, waitFor } from "./processes.ts";
 
@@ -38,8 +38,8 @@ export type NamespaceHost = {
 
 export async function createHost(opts: { dir: string; name: string; address: string; options: HostOptions }): Promise<NamespaceHost> {
   const { dir, name, address } = opts;
-  const namespace = `berth-${name}`;
-  const veth = `tn-${name}`;
+  const namespace = `${NAMESPACE_PREFIX}${name}`;
+  const veth = `${VETH_PREFIX}${name}`;
   const hostDir = join(dir, "hosts", name);
   const pid = (what: string) => join(dir, "pids", `${what}-${name}.pid`);
   // Recorded before anything exists, so that cleanup finds a half-made host too.

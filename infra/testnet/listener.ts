@@ -1,5 +1,5 @@
-// A recording HTTP or HTTPS listener, run inside a stand-in namespace (berth-internet, berth-lan,
-// berth-meta): it answers every request with a fixed status and body and prints each request as a
+// A recording HTTP or HTTPS listener, run inside a stand-in namespace (berth-tn-internet, berth-tn-lan,
+// berth-tn-meta): it answers every request with a fixed status and body and prints each request as a
 // JSON line ({"request":{method, path, headers, body, remoteAddress, remotePort, tls, at}}).
 //   listener.ts --port 80 [--cert FILE --key FILE] [--status 200] [--body TEXT] [--owner DIR]
 // Prints {"ready":{"port"}} once listening; exits when its stdin ends.

@@ -1,30 +1,48 @@
 #!/usr/bin/env bash
-# The privileged plumbing of the test network (infra/testnet/README.md). Called by testnet.ts with
-# every value as its own argument (names and addresses come from infra/testnet/constants.ts):
-#   netns.sh bridge-up BRIDGE CIDR
+# The privileged plumbing of the test network (infra/testnet/README.md) and of the stack's own
+# namespace hosts (infra/services/host2.sh). Called with every value as its own argument (names and
+# addresses come from infra/testnet/constants.ts, or infra/lib/common.sh for the stack):
+#   netns.sh bridge-up BRIDGE CIDR [RULE-COMMENT]   (the comment marks the FORWARD rule; default berth-testnet)
+#   netns.sh bridge-release BRIDGE RULE-COMMENT     (drop that rule; drop the bridge once no port is left on it)
 #   netns.sh ns-add BRIDGE NS VETH ADDR/PREFIX [--route DST VIA]... [--lo-addr ADDR/32]...
+#   netns.sh attach BRIDGE VETH           (put a namespace's port (back) on the bridge, up)
 #   netns.sh link VETH up|down
 #   netns.sh ns-del NS VETH
 #   netns.sh holder-init HOSTDIR          (run inside a fresh mount namespace; ends by exec'ing sleep)
 #   netns.sh cgroups-kill NAME            (end the processes under a host's cgroup parent: its containers)
 #   netns.sh cgroups-clear NAME           (the same, then remove that cgroup parent in every hierarchy)
-#   netns.sh cleanup DIR BRIDGE
+#   netns.sh cleanup DIR BRIDGE           (a test network's: never the stack's namespaces, ports or rule)
 # Nothing here reads the environment for a setting, and nothing builds a command from a string.
 set -euo pipefail
 
 # A rule that lets frames cross the bridge between two of its ports: with br_netfilter loaded (Docker
 # loads it) bridged traffic goes through the root namespace's FORWARD chain, whose policy is DROP.
-forward_rule() { # bridge
-  echo FORWARD -i "$1" -o "$1" -m comment --comment berth-testnet -j ACCEPT
+# Each user of the bridge (a test network, the stack) has a rule of its own, told apart by its comment,
+# so that one removing its rule leaves the other's.
+forward_rule() { # bridge comment
+  echo FORWARD -i "$1" -o "$1" -m comment --comment "${2:-berth-testnet}" -j ACCEPT
 }
 
-bridge_up() { # bridge cidr
+bridge_up() { # bridge cidr [comment]
   local rule
   ip link show "$1" >/dev/null 2>&1 || ip link add name "$1" type bridge
   ip addr replace "$2" dev "$1"
   ip link set "$1" up
-  read -ra rule < <(forward_rule "$1")
+  read -ra rule < <(forward_rule "$1" "${3:-}")
   iptables -C "${rule[@]}" 2>/dev/null || iptables -I "${rule[0]}" 1 "${rule[@]:1}"
+}
+
+# The bridge is shared: whoever is done with it drops its own rule, and the bridge goes with the last port.
+bridge_release() { # bridge comment
+  local rule i
+  read -ra rule < <(forward_rule "$1" "$2")
+  for ((i = 0; i < 10; i++)); do iptables -D "${rule[@]}" 2>/dev/null || break; done
+  if ip link show "$1" >/dev/null 2>&1 && [ -z "$(ip -o link show master "$1")" ]; then ip link del "$1"; fi
+  return 0
+}
+
+attach() { # bridge veth
+  ip link set "$2" master "$1" up
 }
 
 ns_add() { # bridge ns veth addr [--route dst via]... [--lo-addr addr]...
@@ -53,12 +71,16 @@ ns_del() { # ns veth
 
 # Inside `unshare --mount --propagation private`: drop this namespace's copies of the root namespace's
 # mounts (other engines' overlays and network namespaces would otherwise stay referenced as long as
-# this host lives), then give the host its own /etc/docker, /etc/hosts and /etc/resolv.conf.
-holder_init() { # hostdir
+# this host lives), then give the host its own /etc/docker, /etc/hosts and /etc/resolv.conf. Kept:
+# /, /proc, /sys, /dev, and the mounts the host's own directory lies on (a checkout on /home, say).
+holder_init() { # hostdir (absolute)
   local dir=$1 m
   awk '{ print $5 }' /proc/self/mountinfo | while IFS= read -r m; do
     m=$(printf '%b' "$m")
-    case $m in /|/proc|/proc/*|/sys|/sys/*|/dev|/dev/*) ;; *) printf '%s\n' "$m" ;; esac
+    case $m in
+      / | /proc | /proc/* | /sys | /sys/* | /dev | /dev/*) ;;
+      *) case "$dir/" in "$m"/*) ;; *) printf '%s\n' "$m" ;; esac ;;
+    esac
   done | sort -r | while IFS= read -r m; do umount -l "$m" 2>/dev/null || true; done
   mkdir -p /etc/docker
   mount --bind "$dir/etc/docker" /etc/docker
@@ -142,7 +164,7 @@ clear_cgroups() { # name
 }
 
 cleanup() { # dir bridge
-  local dir=$1 bridge=$2 f ns veth rule i pids
+  local dir=$1 bridge=$2 f ns veth pids
   case $dir in /*) ;; *) echo "cleanup: DIR must be absolute" >&2; exit 2 ;; esac
   [ "$dir" != / ] || exit 2
   # Only a directory testnet.ts made (it writes the marker before anything else): the process sweep
@@ -167,15 +189,14 @@ cleanup() { # dir bridge
       if [ -n "$ns" ]; then ns_del "$ns" "$veth"; fi
     done
   fi
-  # Ports left on the bridge by a state directory that is gone: ours by their prefix.
+  # Ports left on the bridge by a state directory that is gone: ours by their prefix. The stack's
+  # (bs-*) stay, and so does the bridge while they are on it.
   if ip link show "$bridge" >/dev/null 2>&1; then
     for veth in $(ip -o link show master "$bridge" | awk -F': ' '{ print $2 }' | cut -d@ -f1); do
       case $veth in tn-*) ip link del "$veth" 2>/dev/null || true ;; esac
     done
-    ip link del "$bridge"
   fi
-  read -ra rule < <(forward_rule "$bridge")
-  for ((i = 0; i < 10; i++)); do iptables -D "${rule[@]}" 2>/dev/null || break; done
+  bridge_release "$bridge" berth-testnet
   if [ -f "$dir/.berth-testnet" ]; then rm -rf "$dir"; fi
   return 0
 }
@@ -184,6 +205,8 @@ cmd=${1:-}
 shift || true
 case $cmd in
   bridge-up) bridge_up "$@" ;;
+  bridge-release) bridge_release "$@" ;;
+  attach) attach "$@" ;;
   ns-add) ns_add "$@" ;;
   link) ip link set "$1" "$2" ;;
   ns-del) ns_del "$@" ;;
@@ -191,5 +214,5 @@ case $cmd in
   cgroups-kill) kill_cgroups "$@" ;;
   cgroups-clear) clear_cgroups "$@" ;;
   cleanup) cleanup "$@" ;;
-  *) echo "usage: netns.sh bridge-up|ns-add|link|ns-del|holder-init|cgroups-kill|cgroups-clear|cleanup ..." >&2; exit 2 ;;
+  *) echo "usage: netns.sh bridge-up|bridge-release|ns-add|attach|link|ns-del|holder-init|cgroups-kill|cgroups-clear|cleanup ..." >&2; exit 2 ;;
 esac

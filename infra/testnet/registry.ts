@@ -1,5 +1,5 @@
 // A stand-in for an outside registry (Docker Hub, a company's registry): Debian's distribution 2.8 in
-// the berth-internet namespace, its own port and storage, optionally behind a login (htpasswd,
+// the berth-tn-internet namespace, its own port and storage, optionally behind a login (htpasswd,
 // bcrypt), seeded with a busybox image (busybox-image.ts) as library/busybox:1.
 import { randomBytes } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";

@@ -2,6 +2,7 @@
 // `npm test` exports (.berth/berth.env plus DATABASE_URL and REDIS_URL).
 import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
+import { STACK_HOST_ADDRESSES } from "../../infra/testnet/constants.ts";
 
 const need = (name: string): string => {
   const v = process.env[name];
@@ -28,8 +29,10 @@ export const stack = {
   /** Apps answer at <app>-<team>.<domain>. */
   domain: process.env.BERTH_DOMAIN ?? "localhost",
   dockerSocket: process.env.DOCKER_SOCKET ?? "/var/run/docker.sock",
-  /** The second local engine (runtime-host-2). */
-  docker2Socket: join(home, "run", "docker2.sock"),
+  /** The second local host's engine (runtime-host-2's; it runs in that host's network namespace, infra/services/host2.sh). */
+  docker2Socket: join(home, "hosts", "stack-2", "docker.sock"),
+  /** The second local host's address on the bridge berthnet0: its containers' ports are published there. */
+  host2Address: STACK_HOST_ADDRESSES["2"],
 };
 
 /** The environment for a child process (skopeo, docker): this one's, plus `extra`. */

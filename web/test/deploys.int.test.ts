@@ -13,6 +13,7 @@ import {
   dockerInspect,
   followDeployment,
   proxyGet,
+  publishAddressOf,
   requestLoop,
   tarOf,
   uploadBuild,
@@ -81,7 +82,7 @@ test("an app from source: build, release, zero-downtime redeploy, failed health 
     v1 = got.body.liveRelease.imageRef;
   });
 
-  await t.test("the replica runs with limits, no privileges and a port on 127.0.0.1 only", async () => {
+  await t.test("the replica runs with limits, no privileges and a port on its host's address only", async () => {
     const list = await call("listContainers", { cookie: dev.cookie, params: { team }, query: { app } });
     assert.equal(list.status, 200);
     assert.equal(list.body.containers.length, 1);
@@ -97,7 +98,8 @@ test("an app from source: build, release, zero-downtime redeploy, failed health 
     assert.equal(info.Config.Labels["berth.team"], team);
     assert.equal(info.Config.Labels["berth.release"], "1");
     const bindings = Object.values(info.NetworkSettings.Ports).flat() as { HostIp: string }[];
-    assert.ok(bindings.length > 0 && bindings.every((b) => b.HostIp === "127.0.0.1"), JSON.stringify(bindings));
+    const address = publishAddressOf(c.hostId);
+    assert.ok(bindings.length > 0 && bindings.every((b) => b.HostIp === address), `published on ${address} only: ${JSON.stringify(bindings)}`);
     assert.equal(info.HostConfig.NetworkMode, `berth-team-${team}`);
   });
 

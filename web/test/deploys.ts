@@ -9,8 +9,10 @@ import { ROUTES, routePath } from "@berth/core";
 import { type Auth, call, fakeIp } from "./api.ts";
 import { stack } from "./config.ts";
 
-/** `docker` CLI arguments for the engine of a host id (`<id>-2` is this machine's second engine). */
+/** `docker` CLI arguments for the engine of a host id (`<id>-2` is this machine's second local host). */
 export const dockerFor = (hostId: string): string[] => ["-H", `unix://${hostId.endsWith("-2") ? stack.docker2Socket : stack.dockerSocket}`];
+/** Where a host publishes its containers' ports: the second local host on its own address, this machine's host on 127.0.0.1. */
+export const publishAddressOf = (hostId: string): string => (hostId.endsWith("-2") ? stack.host2Address : "127.0.0.1");
 /** `docker inspect` of a container on a host. */
 export const dockerInspect = (hostId: string, name: string) => JSON.parse(execFileSync("docker", [...dockerFor(hostId), "inspect", name]).toString())[0];
 

@@ -3,7 +3,6 @@
 import type { ContainerSpec } from "@berth/core/host-jobs";
 import type Docker from "dockerode";
 import { createManagedContainer, type HostIdentity } from "./create-container.ts";
-import { withIptablesRetry } from "./iptables-retry.ts";
 import { publishedPort } from "./published-port.ts";
 import { pullImage, type RegistryAuth } from "./pull-image.ts";
 
@@ -13,7 +12,7 @@ export async function runContainer(
 ): Promise<{ dockerId: string; hostPort: number | null }> {
   if (opts.pull) await pullImage(docker, opts.spec.image, opts.pull);
   const container = await createManagedContainer(docker, opts.spec, opts.host);
-  await withIptablesRetry(() => container.start());
+  await container.start();
   const info = await container.inspect();
   return { dockerId: info.Id, hostPort: publishedPort(info.NetworkSettings.Ports) };
 }

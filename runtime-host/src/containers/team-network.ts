@@ -4,7 +4,6 @@
 // team never create it twice. (Across agents sharing an engine, a later issue serialises further.)
 import { LABELS } from "@berth/core/host-jobs";
 import type Docker from "dockerode";
-import { withIptablesRetry } from "./iptables-retry.ts";
 
 export const teamNetworkName = (team: string) => `berth-team-${team}`;
 
@@ -19,16 +18,14 @@ export function ensureTeamNetwork(docker: Docker, team: string): Promise<string>
   return made;
 }
 
-function create(docker: Docker, name: string, team: string): Promise<string> {
-  return withIptablesRetry(async () => {
-    const existing = await docker.listNetworks({ filters: { name: [name] } });
-    if (existing.some((n) => n.Name === name)) return name;
-    try {
-      await docker.createNetwork({ Name: name, Driver: "bridge", CheckDuplicate: true, Labels: { [LABELS.managed]: "true", [LABELS.team]: team } });
-    } catch (err) {
-      // Another process may have made it meanwhile; the loser finds it there.
-      if ((err as { statusCode?: number }).statusCode !== 409) throw err;
-    }
-    return name;
-  });
+async function create(docker: Docker, name: string, team: string): Promise<string> {
+  const existing = await docker.listNetworks({ filters: { name: [name] } });
+  if (existing.some((n) => n.Name === name)) return name;
+  try {
+    await docker.createNetwork({ Name: name, Driver: "bridge", CheckDuplicate: true, Labels: { [LABELS.managed]: "true", [LABELS.team]: team } });
+  } catch (err) {
+    // Another process may have made it meanwhile; the loser finds it there.
+    if ((err as { statusCode?: number }).statusCode !== 409) throw err;
+  }
+  return name;
 }

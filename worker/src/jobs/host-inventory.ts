@@ -1,7 +1,7 @@
 // A runtime-host reported what runs on its engine (at its start and every 30 s). Reconcile:
 // - a managed container Berth has no row for (and no deployment is creating) is an orphan: removed;
 // - a replica of an app's serving release that vanished is started again and the route follows;
-// - every known container's state and port are refreshed.
+// - every known container's state and port are refreshed (not while a deployment of its app runs).
 // Nothing is ever duplicated: containers are matched by name, and a replica is only recreated
 // under the same name.
 
@@ -36,6 +36,9 @@ export async function hostInventory(payload: JobPayload<"hostInventory">, ctx: J
   for (const row of rows) {
     const seen = byName.get(row.name);
     if (seen) {
+      // While a deployment of the app runs it owns these rows: the report may have been taken between
+      // a replica's create and start, and would put it back to "created" without its port.
+      if (row.appId && busyApps.has(row.appId)) continue;
       if (seen.state !== row.state || seen.hostPort !== row.hostPort || seen.dockerId !== row.dockerId) {
         await ctx.db.container.update({ where: { id: row.id }, data: { state: seen.state, hostPort: seen.hostPort, dockerId: seen.dockerId } });
         if (seen.hostPort !== row.hostPort && row.appId) touchedApps.add(row.appId);

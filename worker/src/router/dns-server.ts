@@ -10,6 +10,8 @@ import type { RouteTable } from "./route-table.ts";
 
 // Caddy keeps each answer for its own refresh interval; resolvers must not add a cache of their own.
 const TTL = 0;
+/** The largest answer sent over UDP: the EDNS size Caddy's (Go's) resolver offers and reads (dnsflagday.net/2020). */
+export const MAX_UDP_ANSWER = 1232;
 
 export function resolve(q: Question, table: RouteTable): { rcode: number; answers: Answer[] } {
   if (q.class !== CLASS_IN) return { rcode: RCODE.REFUSED, answers: [] };
@@ -45,7 +47,27 @@ export function answer(message: Buffer, table: RouteTable): Buffer | null {
   if (query.opcode !== 0) return encodeResponse({ ...base, rcode: RCODE.NOTIMP, answers: [] });
   const [question] = query.questions;
   if (!question || query.questions.length !== 1) return encodeResponse({ ...base, rcode: RCODE.FORMERR, answers: [] });
-  return encodeResponse({ ...base, question, ...resolve(question, table) });
+  const resolved = resolve(question, table);
+  const reply = encodeResponse({ ...base, question, ...resolved });
+  if (reply.length <= MAX_UDP_ANSWER) return reply;
+  // More upstreams than one datagram holds (about 29): a random subset that fits. Caddy asks again
+  // every ROUTE_REFRESH_MS, so its requests still spread over all of them.
+  const answers = shuffled(resolved.answers);
+  let fitting = reply;
+  while (fitting.length > MAX_UDP_ANSWER && answers.length > 1) {
+    answers.pop();
+    fitting = encodeResponse({ ...base, question, rcode: resolved.rcode, answers });
+  }
+  return fitting;
+}
+
+function shuffled<T>(items: readonly T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
 }
 
 export type DnsServer = { port: number; close(): Promise<void> };
