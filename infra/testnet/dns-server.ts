@@ -8,7 +8,7 @@
 import { createSocket, type Socket } from "node:dgram";
 import { isIPv4 } from "node:net";
 import { pathToFileURL } from "node:url";
-import { type Answer, CLASS_IN, DnsFormatError, encodeResponse, parseQuery, RCODE, TYPE } from "../../worker/src/router/dns-message.ts";
+import { type Answer, CLASS_IN, encodeResponse, RCODE, readDatagram, TYPE } from "../../worker/src/router/dns-message.ts";
 import { emit, serveJsonLines } from "./jsonl-child.ts";
 
 // Test records change between steps; nothing may keep an old answer.
@@ -28,15 +28,10 @@ export async function startTestDns(listen: readonly { host: string; port: number
   const records = new Map<string, string>();
   const seen: QueryRecord[] = [];
   const answer = (message: Buffer, from: string): Buffer | null => {
-    if (message.length < 12) return null;
-    const id = message.readUInt16BE(0);
-    let query: ReturnType<typeof parseQuery>;
-    try {
-      query = parseQuery(message);
-    } catch (err) {
-      if (err instanceof DnsFormatError) return null;
-      throw err;
-    }
+    const datagram = readDatagram(message);
+    // Malformed queries get no answer here (the router answers them FORMERR).
+    if (datagram.kind !== "query") return null;
+    const { id, query } = datagram;
     const base = { id, opcode: query.opcode, recursionDesired: query.recursionDesired };
     const [question] = query.questions;
     if (query.opcode !== 0 || !question) return encodeResponse({ ...base, rcode: RCODE.NOTIMP, answers: [] });

@@ -60,3 +60,7 @@ export function env(): Env {
   };
   return cached;
 }
+
+/** Setup only (web/scripts/ensure-admin.ts): the first administrator. Not in the process schema, so the running web never holds the first password. */
+const setupSchema = z.object({ BERTH_ADMIN_EMAIL: z.string().email(), BERTH_ADMIN_PASSWORD: z.string().min(10) });
+export const setupEnv = (): z.infer<typeof setupSchema> => parseConfig(setupSchema, process.env, "ensure-admin");

@@ -219,7 +219,7 @@ describe("build.run", () => {
     assert.equal(b.status, "failed");
     assert.equal(
       b.error,
-      `FROM ${image}: images can only come from Berth's registry at ${registryHost} (no outside registry is reachable), e.g. FROM ${registryHost}/berth/node:20`,
+      `FROM ${image}: base images come from Berth's registry at ${registryHost} for now (other registries are not supported yet), e.g. FROM ${registryHost}/berth/node:20`,
     );
     assert.ok(!(await logLines(payload.deploymentId)).some((l) => l.startsWith("Step ")), "the engine never started");
   });

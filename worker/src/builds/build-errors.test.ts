@@ -39,7 +39,7 @@ describe("describeBuildFailure", () => {
     });
     assert.equal(
       message,
-      "Step 1/2 : FROM node:20 failed: base image node:20 not found; images can only come from Berth's registry at 127.0.0.1:5000 (no outside registry is reachable), e.g. FROM 127.0.0.1:5000/berth/node:20",
+      "Step 1/2 : FROM node:20 failed: base image node:20 not found; base images come from Berth's registry at 127.0.0.1:5000 for now (other registries are not supported yet), e.g. FROM 127.0.0.1:5000/berth/node:20",
     );
   });
 
@@ -49,7 +49,7 @@ describe("describeBuildFailure", () => {
       error: "manifest for 127.0.0.1:5000/berth/busybox:nope not found: manifest unknown: manifest unknown",
       registryHost,
     });
-    assert.match(message, /^Step 1\/1 : FROM .* failed: base image 127\.0\.0\.1:5000\/berth\/busybox:nope not found; images can only come from/);
+    assert.match(message, /^Step 1\/1 : FROM .* failed: base image 127\.0\.0\.1:5000\/berth\/busybox:nope not found; base images come from/);
   });
 
   it("says a private base image in Berth's registry is not readable by builds", () => {

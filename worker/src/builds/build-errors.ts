@@ -36,7 +36,7 @@ const PULL_FAILED =
 
 /** Where base images come from: said the same way by the pre-build check and by a failed FROM step. */
 export const registryHint = (registryHost: string) =>
-  `images can only come from Berth's registry at ${registryHost} (no outside registry is reachable), e.g. FROM ${registryHost}/berth/node:20`;
+  `base images come from Berth's registry at ${registryHost} for now (other registries are not supported yet), e.g. FROM ${registryHost}/berth/node:20`;
 
 /** The image a `FROM` step names (flags like --platform skipped). */
 export function fromImage(step: string): string | undefined {

@@ -105,7 +105,8 @@ describe("classifyReference", () => {
   });
 
   it("treats a stage that is not finished yet, by name or index, as an image (which could be any image on the engine)", () => {
-    const hint = "images can only come from Berth's registry at 127.0.0.1:5000 (no outside registry is reachable), e.g. FROM 127.0.0.1:5000/berth/node:20";
+    const hint =
+      "base images come from Berth's registry at 127.0.0.1:5000 for now (other registries are not supported yet), e.g. FROM 127.0.0.1:5000/berth/node:20";
     assert.deepEqual(verdicts("FROM abc\nFROM 127.0.0.1:5000/berth/node:20 AS abc\nCOPY --from=abc /a /b\nCOPY --from=1 /a /b\nCOPY --from=0 /a /b\n"), [
       ["FROM abc", hint],
       ["FROM 127.0.0.1:5000/berth/node:20", "berth/node"],
@@ -116,7 +117,8 @@ describe("classifyReference", () => {
   });
 
   it("refuses images from elsewhere, build arguments, quoting and malformed names, saying why", () => {
-    const hint = "images can only come from Berth's registry at 127.0.0.1:5000 (no outside registry is reachable), e.g. FROM 127.0.0.1:5000/berth/node:20";
+    const hint =
+      "base images come from Berth's registry at 127.0.0.1:5000 for now (other registries are not supported yet), e.g. FROM 127.0.0.1:5000/berth/node:20";
     const dockerfile = [
       "FROM nginx:1.27",
       "FROM 127.0.0.1:5001/acme/web:1",

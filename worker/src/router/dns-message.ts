@@ -144,3 +144,17 @@ const u16 = (n: number) => {
   b.writeUInt16BE(n, 0);
   return b;
 };
+
+/** A datagram as a server sees it: not worth answering (no header, or a response sent to us), malformed (answer FORMERR), or a query. */
+export type Datagram = { kind: "ignore" } | { kind: "malformed"; id: number } | { kind: "query"; id: number; query: Query };
+
+export function readDatagram(message: Buffer): Datagram {
+  if (message.length < 12) return { kind: "ignore" };
+  const id = message.readUInt16BE(0);
+  try {
+    return { kind: "query", id, query: parseQuery(message) };
+  } catch (err) {
+    if (!(err instanceof DnsFormatError)) throw err;
+    return message.readUInt16BE(2) & 0x8000 ? { kind: "ignore" } : { kind: "malformed", id };
+  }
+}

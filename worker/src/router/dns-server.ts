@@ -5,7 +5,7 @@
 import { createSocket, type Socket } from "node:dgram";
 import type { Logger } from "@berth/core/logger";
 import { ipTarget, parseIpTarget } from "@berth/core/routes";
-import { type Answer, CLASS_IN, DnsFormatError, encodeResponse, parseQuery, type Question, RCODE, TYPE } from "./dns-message.ts";
+import { type Answer, CLASS_IN, encodeResponse, type Question, RCODE, readDatagram, TYPE } from "./dns-message.ts";
 import type { RouteTable } from "./route-table.ts";
 
 // Caddy keeps each answer for its own refresh interval; resolvers must not add a cache of their own.
@@ -30,19 +30,11 @@ export function resolve(q: Question, table: RouteTable): { rcode: number; answer
 
 /** The response to one datagram, or null when it is not worth answering (not even a header). */
 export function answer(message: Buffer, table: RouteTable): Buffer | null {
-  if (message.length < 12) return null;
-  const id = message.readUInt16BE(0);
-  let query: ReturnType<typeof parseQuery>;
-  try {
-    query = parseQuery(message);
-  } catch (err) {
-    if (err instanceof DnsFormatError) {
-      // A response sent to us is dropped; anything else malformed is answered FORMERR.
-      if (message.readUInt16BE(2) & 0x8000) return null;
-      return encodeResponse({ id, opcode: 0, recursionDesired: false, rcode: RCODE.FORMERR, answers: [] });
-    }
-    throw err;
-  }
+  const datagram = readDatagram(message);
+  if (datagram.kind === "ignore") return null;
+  const { id } = datagram;
+  if (datagram.kind === "malformed") return encodeResponse({ id, opcode: 0, recursionDesired: false, rcode: RCODE.FORMERR, answers: [] });
+  const { query } = datagram;
   const base = { id, opcode: query.opcode, recursionDesired: query.recursionDesired };
   if (query.opcode !== 0) return encodeResponse({ ...base, rcode: RCODE.NOTIMP, answers: [] });
   const [question] = query.questions;
