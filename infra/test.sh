@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every test: unit (pure logic), integration (the real stack: dockerd, registry, Postgres,
-# Redis, Caddy, web, worker, runtime-host), and Playwright journeys in Debian's Chromium.
-#   npm test                 all three
-#   npm test -- unit|integration|e2e
+# Redis, Caddy, web, worker, runtime-host), security (a hostile tenant attacking that stack:
+# files under */test/security/), and Playwright journeys in Debian's Chromium.
+#   npm test                 all four
+#   npm test -- unit|integration|security|e2e
 # Brings the stack up first if it is not running. Ends with one line: "tests: N passed, N failed".
 set -uo pipefail
 . "$(dirname "$0")/lib/common.sh"
@@ -33,8 +34,9 @@ if [ "$what" = all ]; then
   npm run -s lint >"$OUT/lint.log" 2>&1 || { tail -40 "$OUT/lint.log"; echo "lint failed"; failed=$((failed + 1)); }
 fi
 case "$what" in unit|all) node_tests unit -name '*.test.ts' ! -name '*.int.test.ts' ;; esac
-case "$what" in integration|e2e|all) ensure_stack || { echo "tests: 0 passed, 1 failed"; exit 1; } ;; esac
-case "$what" in integration|all) node_tests integration -name '*.int.test.ts' ;; esac
+case "$what" in integration|security|e2e|all) ensure_stack || { echo "tests: 0 passed, 1 failed"; exit 1; } ;; esac
+case "$what" in integration|all) node_tests integration -name '*.int.test.ts' ! -path '*/test/security/*' ;; esac
+case "$what" in security|all) node_tests security -name '*.int.test.ts' -path '*/test/security/*' ;; esac
 case "$what" in
   e2e|all)
     say "Playwright journeys (Chromium)"
@@ -47,7 +49,7 @@ case "$what" in
     fi
     ;;
 esac
-case "$what" in unit|integration|e2e|all) ;; *) die "usage: npm test [-- unit|integration|e2e]" ;; esac
+case "$what" in unit|integration|security|e2e|all) ;; *) die "usage: npm test [-- unit|integration|security|e2e]" ;; esac
 
 echo
 echo "tests: $passed passed, $failed failed"

@@ -1,9 +1,13 @@
-// web's entry point: one HTTP server for Next.js pages/API and socket.io (same port).
+// web's entry point: one HTTP server for Next.js pages/API and socket.io (same port). Every
+// request must name a host Berth serves (DNS rebinding, http/cross-site.ts; socket.io checks its
+// own in attach-sockets.ts) and every answer carries the security headers.
 import { createServer } from "node:http";
 import next from "next";
 import { env } from "./src/env.ts";
 import { ctx } from "./src/server/context.ts";
 import { gitHttpHandler } from "./src/server/git/git-http.ts";
+import { hostAllowed, sitePolicy } from "./src/server/http/cross-site.ts";
+import { securityHeaders } from "./src/server/http/security-headers.ts";
 import { attachSockets } from "./src/server/sockets/attach-sockets.ts";
 
 const e = env();
@@ -13,7 +17,15 @@ await app.prepare();
 const handle = app.getRequestHandler();
 
 const git = gitHttpHandler(e);
+const site = sitePolicy(e.trustedOrigins);
+const headers = Object.entries(securityHeaders({ dev: e.NODE_ENV !== "production" }));
 const server = createServer((req, res) => {
+  for (const [name, value] of headers) res.setHeader(name, value);
+  if (!hostAllowed(site, req.headers.host)) {
+    res.writeHead(421, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
+    res.end(`Berth does not answer for the host "${req.headers.host ?? ""}"; open ${e.publicUrl}\n`);
+    return;
+  }
   if (git(req, res)) return;
   void handle(req, res);
 });

@@ -15,6 +15,7 @@ import {
   imageRef,
 } from "./apps.ts";
 import { appLogLine, containerStats, LOG_STREAMS, logCursor } from "./logs.ts";
+import { outboundAllowEntry } from "./outbound-allow.ts";
 import { type Permission, ROLES, SCOPES, type Scope } from "./permissions.ts";
 
 // ------------------------------------------------------------------ shared shapes
@@ -221,6 +222,18 @@ const appLogsQuery = {
 /** Most lines one download carries. */
 export const APP_LOG_DOWNLOAD_MAX_LINES = 100_000;
 
+/** Instance settings an admin changes at run time (one row; defaults in prisma/schema.prisma). */
+const instanceSettingsShape = {
+  signupOpen: z.boolean(),
+  outboundAllow: z.array(outboundAllowEntry).max(200),
+  maxConcurrentBuilds: z.number().int().min(1).max(1000),
+  maxReplicas: z.number().int().min(1).max(100_000),
+  maxVolumes: z.number().int().min(0).max(100_000),
+  maxStorageMiB: z.number().int().min(1).max(100_000_000),
+};
+export const instanceSettings = z.object(instanceSettingsShape);
+export type InstanceSettings = z.infer<typeof instanceSettings>;
+
 export const ROUTES = {
   me: route({
     method: "GET",
@@ -401,16 +414,16 @@ export const ROUTES = {
     summary: "Instance settings",
     access: { kind: "admin" },
     status: 200,
-    response: z.object({ signupOpen: z.boolean() }),
+    response: instanceSettings,
   }),
   updateSettings: route({
     method: "PATCH",
     path: "/api/v1/admin/settings",
-    summary: "Change instance settings",
+    summary: "Change instance settings (only the fields given)",
     access: { kind: "admin" },
     status: 200,
-    body: strict({ signupOpen: z.boolean() }),
-    response: z.object({ signupOpen: z.boolean() }),
+    body: strict(instanceSettingsShape).partial(),
+    response: instanceSettings,
   }),
 
   listRepositories: route({

@@ -41,10 +41,12 @@ export const gitRef = z
   .refine((r) => !r.startsWith("-") && !r.startsWith("/") && !r.endsWith("/") && !r.endsWith(".") && !r.endsWith(".lock"), "not a valid git ref")
   .refine((r) => !r.includes("..") && !r.includes("//") && !r.split("/").some((part) => part.startsWith(".")), "not a valid git ref");
 
-const REPO_URL_SCHEMES = ["http:", "https:", "git:"];
+const REPO_URL_SCHEMES = ["http:", "https:"];
 /**
- * A repository the worker fetches from: http(s) or git URLs only. `file:`, ssh, `ext::` and local
- * paths would let a user read the worker's disk or run commands; `-…` would be read as an option.
+ * A repository the worker fetches from: http(s) URLs only. `file:`, ssh, `ext::` and local paths
+ * would let a user read the worker's disk or run commands; `-…` would be read as an option.
+ * `git://` is refused too: git opens that connection itself, so Berth cannot hold it to the address
+ * its outbound policy checked (control/src/outbound/git-pin.ts); the protocol is also unauthenticated.
  */
 export const repositoryUrl = z
   .string()
@@ -52,17 +54,22 @@ export const repositoryUrl = z
   .max(1000)
   .refine((u) => ![...u].some((c) => c.charCodeAt(0) <= 0x20 || c.charCodeAt(0) === 0x7f), "no whitespace or control characters")
   .refine((u) => !u.startsWith("-"), "may not start with -")
+  .refine((u) => !/^git:/i.test(u), "git:// URLs are not supported (Berth cannot pin their connection to a checked address); use the repository's https:// URL")
   .refine((u) => {
+    if (/^git:/i.test(u)) return true; // refused above, with its own reason
     try {
       const url = new URL(u);
       return REPO_URL_SCHEMES.includes(url.protocol) && url.hostname !== "" && !u.includes("::");
     } catch {
       return false;
     }
-  }, "an http://, https:// or git:// URL");
+  }, "an http:// or https:// URL");
 
-/** A URL, or text holding URLs (git's messages), as it may be shown or logged: credentials (`user:token@`) become `***@`. */
-export const redactUrl = (text: string) => text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, "$1***@");
+/**
+ * A URL, or text holding URLs (git's messages), as it may be shown or logged: credentials
+ * (`user:token@`) become `***@`. The userinfo runs to the authority's last `@` (a password may hold one).
+ */
+export const redactUrl = (text: string) => text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/gi, "$1***@");
 
 export const appRepositoryInput = z.object({ url: repositoryUrl, branch: gitRef.optional() }).strict();
 
@@ -82,7 +89,7 @@ export type HealthCheck = z.infer<typeof healthCheck>;
 
 export const volumeMount = z
   .object({
-    /** A named volume on the host; Berth prefixes it with the team and app. */
+    /** A named volume on the host, one per app (core's volumeName: named from the app's id). */
     name: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, "lowercase letters, digits, _ . -"),
     target: z.string().startsWith("/").max(4096),
   })
@@ -178,8 +185,25 @@ export const ONE_OFF_PREFIX = "berth-oneoff-";
 export const oneOffName = (team: string, app: string, id: string) => `${ONE_OFF_PREFIX}${team}-${app}-${id.slice(0, 8)}`;
 /** The registry repository an app's builds are pushed to. */
 export const appRepository = (team: string, app: string) => `${team}/${app}`;
-/** Named volumes are per team and app, so two apps never share one by accident. */
-export const volumeName = (team: string, app: string, name: string) => `berth-${team}-${app}-${name}`;
+/**
+ * What Berth keeps on a host per owner is named from ids, never from slugs: slugs and names may
+ * contain dashes, so `berth-<team>-<app>-<volume>` of team "a-b" app "c" was also team "a" app
+ * "b-c"'s. Ids hold no `_` and the names start `berth_`, which no slug-made name does. The owner
+ * is also in each volume's and network's labels, which the runtime-host checks before using one.
+ */
+const OWNER_ID = /^[a-z0-9-]{1,64}$/;
+const ownerId = (id: string) => {
+  if (!OWNER_ID.test(id)) throw new Error(`not an id Berth names host resources after: ${JSON.stringify(id)}`);
+  return id;
+};
+/** An app's named volume on a host: `berth_vol_<app id>_<volume>`. */
+export const volumeName = (appId: string, name: string) => `berth_vol_${ownerId(appId)}_${name}`;
+/** A team's bridge network on a host, so containers of different teams cannot reach each other. */
+export const teamNetworkName = (teamId: string) => `berth_net_${ownerId(teamId)}`;
+/** What Berth before issue 14 named a volume; only used to find one and move its data to `volumeName`. */
+export const legacyVolumeName = (team: string, app: string, name: string) => `berth-${team}-${app}-${name}`;
+/** Team networks before issue 14 were `berth-team-<slug>`: left to the prune once no container uses them. */
+export const LEGACY_TEAM_NETWORK_PREFIX = "berth-team-";
 
 // ------------------------------------------------------------------ Redis keys shared by web and worker
 /**

@@ -35,6 +35,18 @@ export const containerStatsEvent = z.object({ version: z.literal(1), appId: z.st
 
 export const terminalOutput = z.object({ sessionId: z.string(), data: z.string() });
 export const terminalExit = z.object({ sessionId: z.string(), exitCode: z.number().int().nullable(), reason: z.string().nullable() });
+/**
+ * Something this socket held is no longer allowed (a token revoked, a session signed out, a member
+ * removed or their role changed, a team deleted): the whole connection (then it is closed), one
+ * room (left), or one terminal (closed; its terminal.exit follows). `message` is for the viewer.
+ */
+export const socketRevoked = z.object({
+  version: z.literal(1),
+  what: z.enum(["connection", "room", "terminal"]),
+  room: z.string().optional(),
+  sessionId: z.string().optional(),
+  message: z.string(),
+});
 
 /** Start (or resume after `after`) following an app's runtime log; without `after`, the last `tail` lines. */
 export const logsFollow = z.object({
@@ -64,6 +76,7 @@ export type ServerToClientEvents = {
   "deployment.updated": (payload: z.infer<typeof deploymentUpdated>) => void;
   "deployment.log": (payload: z.infer<typeof deploymentLog>) => void;
   "container.updated": (payload: z.infer<typeof containerUpdated>) => void;
+  revoked: (payload: z.infer<typeof socketRevoked>) => void;
 };
 
 export type ClientToServerEvents = {

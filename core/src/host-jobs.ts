@@ -19,6 +19,8 @@ export const containerSpec = z.object({
   sealedEnv: z.string().max(4_000_000).optional(),
   labels: z.object({
     team: z.string().min(1),
+    /** The team's id: its network on the host is named from it (core's teamNetworkName), and so labelled. */
+    teamId: z.string().regex(/^[a-z0-9-]{1,64}$/),
     app: z.string().optional(),
     /** The app's id: its runtime log and metrics streams are keyed by it. */
     appId: z.string().optional(),
@@ -46,7 +48,25 @@ export const containerSpec = z.object({
   restart: z.enum(["no", "on-failure", "unless-stopped"]).default("unless-stopped"),
   /** Host paths mounted in: only specs from instance admins' apps carry these (checked by web). */
   binds: z.array(z.object({ source: z.string().startsWith("/"), target: z.string().startsWith("/"), readOnly: z.boolean().default(false) })).default([]),
-  volumes: z.array(z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,127}$/), target: z.string().startsWith("/").max(4096) })).default([]),
+  /**
+   * The app's named volumes by the app's own name for them: the host names each from the app's id
+   * (core's volumeName), labels it with its owner and mounts only one whose labels say so.
+   * `legacyName`: what an older Berth called it; its data is moved over when the volume is first needed.
+   */
+  volumes: z
+    .array(
+      z.object({
+        name: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/),
+        target: z.string().startsWith("/").max(4096),
+        legacyName: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9_.-]{0,254}$/)
+          .optional(),
+        /** Another app's volume could have had that legacy name too: the host does not move it, an instance admin does. */
+        legacyShared: z.boolean().optional(),
+      }),
+    )
+    .default([]),
 });
 export type ContainerSpec = z.infer<typeof containerSpec>;
 
@@ -118,6 +138,15 @@ export const HOST_JOBS = {
     schema: z.object({ version: z.literal(1), name: containerName, action: z.enum(["start", "stop", "restart", "kill", "remove"]) }),
     result: z.object({ state: z.string() }),
   }),
+  /**
+   * An app was deleted (alone or with its team): remove the volumes labelled as its own on this
+   * host. A volume a container still uses is left and reported in `inUse`.
+   */
+  volumesRemove: defineHostJob({
+    name: "volumes.remove",
+    schema: z.object({ version: z.literal(1), appId: z.string().regex(/^[a-z0-9-]{1,64}$/) }),
+    result: z.object({ removed: z.array(z.string()), inUse: z.array(z.string()) }),
+  }),
   containerCommit: defineHostJob({
     name: "container.commit",
     schema: z.object({
@@ -142,6 +171,12 @@ export const LABELS = {
   team: "berth.team",
   app: "berth.app",
   appId: "berth.app-id",
+  /** On networks and volumes (and containers): the owning team's id. */
+  teamId: "berth.team-id",
+  /** On volumes: the app's own name for the volume. */
+  volume: "berth.volume",
+  /** On a volume whose data was copied from an older Berth's volume of that name (until that one is gone, the copy is unfinished). */
+  migratedFrom: "berth.migrated-from",
   release: "berth.release",
   /** Comma-separated env var names whose values are redacted from the container's log. */
   secretKeys: "berth.secret-keys",

@@ -135,8 +135,9 @@ start() { # name port(or -) sources... -- command...
   # supervisor's (stop it to stop the worker), worker-child.pid is the current worker's.
   [ "$name" = worker ] && cmd=("$BASH" infra/lib/supervise.sh worker "$RUN_DIR/worker-child.pid" -- "${cmd[@]}")
   process_env "$name"
-  # 9>&-: the children must not inherit (and keep holding) the bring-up lock.
-  env -i "${ENVS[@]}" "$SETSID" "$NOHUP" "${cmd[@]}" >>"$LOG_DIR/$name.log" 2>&1 </dev/null 9>&- &
+  # 9>&-: the children must not inherit (and keep holding) the bring-up lock; 3>&-: nor the lock of
+  # a `flock FILE berth.sh …` caller (flock(1) hands its locked file to the command as fd 3).
+  env -i "${ENVS[@]}" "$SETSID" "$NOHUP" "${cmd[@]}" >>"$LOG_DIR/$name.log" 2>&1 </dev/null 9>&- 3>&- &
   echo $! > "$RUN_DIR/$name.pid"
 }
 
@@ -166,7 +167,8 @@ if ! wait_until 60 "stack health" bash -c "[ \"\$(curl -s -o /dev/null -w '%{htt
 fi
 # Both local hosts must heartbeat, not just one: the API lists them by id.
 if second_host_enabled && alive runtime-host-2; then
-  fresh() { curl -s "http://127.0.0.1:$BERTH_WEB_PORT/api/health" | grep -q "\"id\":\"$1\",\"ok\":true"; }
+  # /api/health names hosts to instance admins only: ask the database for this host's heartbeat.
+  fresh() { [ "$(psql "$(database_url)" -tAc "select count(*) from host where id = '$1' and \"lastHeartbeatAt\" > now() - interval '20 seconds'" 2>/dev/null)" = 1 ]; }
   wait_until 30 "second host" fresh "$HOST2_ID" || info "warning: $HOST2_ID has not reported a heartbeat yet (log: $LOG_DIR/runtime-host-2.log)"
 fi
 info "$(if [ ${#ONLY[@]} -gt 0 ]; then echo "${ONLY[*]}"; else echo "web, worker, router, runtime-host$(second_host_enabled && echo ', runtime-host-2')"; fi): healthy"

@@ -6,6 +6,10 @@
 #     them for 100ms (ROUTE_REFRESH_MS in core/src/routes.ts). Routes therefore change without
 #     touching Caddy's config: a config change would reset in-flight keep-alive connections.
 #   - a hostname without a route: HTTP 503 "No app is deployed at <host>".
+# and on 127.0.0.1:$BERTH_REGISTRY_PORT, in front of the registry (on its unix socket, registry.sh):
+#   - Host 127.0.0.1 or localhost (any port: docker, runtime-hosts, host 2 through its tunnel): the registry;
+#   - any other Host: 421. A page elsewhere that rebinds its own name to 127.0.0.1 (DNS rebinding)
+#     reaches neither the registry nor, for the same reason, the dashboard (web checks it too).
 # Idempotent: a running Caddy whose live config differs from this one loads it once (POST /load).
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
@@ -19,6 +23,28 @@ cat > "$dir/caddy.json.new" <<CONF
   "apps": {
     "http": {
       "servers": {
+        "registry": {
+          "listen": ["127.0.0.1:$BERTH_REGISTRY_PORT"],
+          "automatic_https": { "disable": true },
+          "routes": [
+            {
+              "@id": "berth-registry",
+              "match": [{ "host": ["localhost", "127.0.0.1"] }],
+              "handle": [{ "handler": "reverse_proxy", "upstreams": [{ "dial": "unix/$BERTH_HOME/registry/registry.sock" }] }],
+              "terminal": true
+            },
+            {
+              "handle": [
+                {
+                  "handler": "static_response",
+                  "status_code": 421,
+                  "headers": { "Content-Type": ["text/plain; charset=utf-8"], "Cache-Control": ["no-store"], "X-Content-Type-Options": ["nosniff"] },
+                  "body": "Berth's registry does not answer for the host {http.request.host}\n"
+                }
+              ]
+            }
+          ]
+        },
         "berth": {
           "listen": ["127.0.0.1:$BERTH_PROXY_PORT"],
           "automatic_https": { "disable": true },
@@ -90,6 +116,7 @@ if alive caddy && ping; then
   exit 0
 fi
 require_free_port caddy "$BERTH_PROXY_PORT" BERTH_PROXY_PORT
+require_free_port caddy-registry "$BERTH_REGISTRY_PORT" BERTH_REGISTRY_PORT
 require_free_port caddy-admin "$BERTH_CADDY_ADMIN_PORT" BERTH_CADDY_ADMIN_PORT
 say "caddy: starting on 127.0.0.1:$BERTH_PROXY_PORT"
 XDG_CONFIG_HOME="$dir" XDG_DATA_HOME="$dir" spawn caddy "$LOG_DIR/caddy.log" caddy run --config "$dir/caddy.json"

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The CNCF distribution registry (Debian's docker-registry 2.8), data in .berth/registry.
 # Berth is its token server (auth.token) and receives its notifications (web/src/app/api/registry).
-# A changed configuration restarts it.
+# It listens on a unix socket only: Caddy (caddy.sh) answers on 127.0.0.1:$BERTH_REGISTRY_PORT and
+# hands it the requests that name it (127.0.0.1 or localhost), so a name rebound to 127.0.0.1 by a
+# hostile page (DNS rebinding) reaches nothing. A changed configuration restarts it.
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 dir="$BERTH_HOME/registry"; mkdir -p "$dir/data"
-ping() { local c; c=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$BERTH_REGISTRY_PORT/v2/"); [ "$c" = 200 ] || [ "$c" = 401 ]; }
+sock="$dir/registry.sock"
+ping() { local c; c=$(curl -s -o /dev/null -w '%{http_code}' --unix-socket "$sock" "http://127.0.0.1:$BERTH_REGISTRY_PORT/v2/"); [ "$c" = 200 ] || [ "$c" = 401 ]; }
 
 conf=$(cat <<CONF
 version: 0.1
@@ -20,7 +23,8 @@ storage:
   cache:
     blobdescriptor: inmemory
 http:
-  addr: 127.0.0.1:$BERTH_REGISTRY_PORT
+  net: unix
+  addr: $sock
   secret: $BERTH_REGISTRY_NOTIFY_SECRET
   headers:
     X-Content-Type-Options: [nosniff]
@@ -45,12 +49,12 @@ CONF
 )
 
 if alive registry && ping && [ "$conf" = "$(cat "$dir/config.yml" 2>/dev/null)" ]; then
-  info "registry: running on 127.0.0.1:$BERTH_REGISTRY_PORT"
+  info "registry: running on $sock (reached through Caddy on 127.0.0.1:$BERTH_REGISTRY_PORT)"
   exit 0
 fi
 if alive registry; then say "registry: configuration changed, restarting"; stop_pid registry; fi
-require_free_port registry "$BERTH_REGISTRY_PORT" BERTH_REGISTRY_PORT
-say "registry: starting on 127.0.0.1:$BERTH_REGISTRY_PORT"
+rm -f "$sock"
+say "registry: starting on $sock"
 umask 077; printf '%s\n' "$conf" > "$dir/config.yml"
 spawn registry "$LOG_DIR/registry.log" docker-registry serve "$dir/config.yml"
 wait_until 20 registry ping || { tail -20 "$LOG_DIR/registry.log"; die "registry did not start"; }

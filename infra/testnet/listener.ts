@@ -1,7 +1,8 @@
 // A recording HTTP or HTTPS listener, run inside a stand-in namespace (berth-tn-internet, berth-tn-lan,
 // berth-tn-meta): it answers every request with a fixed status and body and prints each request as a
 // JSON line ({"request":{method, path, headers, body, remoteAddress, remotePort, tls, at}}).
-//   listener.ts --port 80 [--cert FILE --key FILE] [--status 200] [--body TEXT] [--owner DIR]
+//   listener.ts --port 80 [--cert FILE --key FILE] [--status 200] [--body TEXT] [--location URL] [--owner DIR]
+// With --location it answers with that Location header (and status 302 unless --status says otherwise).
 // Prints {"ready":{"port"}} once listening; exits when its stdin ends.
 import { readFileSync } from "node:fs";
 import { createServer as createHttp, type IncomingMessage, type ServerResponse } from "node:http";
@@ -29,7 +30,8 @@ function main(argv: string[]): void {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const port = Number(opt("--port") ?? "80");
-  const status = Number(opt("--status") ?? "200");
+  const location = opt("--location");
+  const status = Number(opt("--status") ?? (location ? "302" : "200"));
   const body = opt("--body") ?? "berth-testnet\n";
   const cert = opt("--cert");
   const key = opt("--key");
@@ -54,7 +56,7 @@ function main(argv: string[]): void {
         at: new Date().toISOString(),
       };
       emit({ request });
-      res.writeHead(status, { "content-type": "text/plain", connection: "close" });
+      res.writeHead(status, { "content-type": "text/plain", connection: "close", ...(location ? { location } : {}) });
       res.end(body);
     });
   };

@@ -13,6 +13,8 @@ export type ListenerOptions = {
   port?: number;
   status?: number;
   body?: string;
+  /** Answer every request with a redirect here (status 302 unless `status` is given). */
+  redirect?: string;
 };
 
 export type RecordingListener = {
@@ -46,6 +48,7 @@ export async function startRecordingListener(opts: {
   const args = ["--port", String(port), "--owner", dir];
   if (opts.options.status !== undefined) args.push("--status", String(opts.options.status));
   if (opts.options.body !== undefined) args.push("--body", opts.options.body);
+  if (opts.options.redirect !== undefined) args.push("--location", opts.options.redirect);
   let certificateFile: string | undefined;
   if (tls) {
     const key = join(dir, "certs", `${id}.key`);

@@ -1,4 +1,5 @@
-// Webhooks in the browser: a team owner adds one pointing at a real HTTP receiver on 127.0.0.1,
+// Webhooks in the browser: a team owner adds one pointing at a real HTTP receiver on 127.0.0.1
+// (which the instance admin allows through the outbound policy, that one address and port only),
 // copies the signing secret shown once, pushes with skopeo, and reads the delivery in the
 // dashboard; the receiver checks the signature. A developer of the team never sees the section.
 // Accounts, the team and the push are seeded outside the browser; the webhook is clicked.
@@ -7,7 +8,7 @@ import { createHmac } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { promisify } from "node:util";
 import { expect, guardNetworkChanges, test } from "./fixtures.ts";
-import { rand, registry, signIn, signUp, type User } from "./support.ts";
+import { call, rand, registry, signIn, signUp, type User } from "./support.ts";
 
 const run = promisify(execFile);
 
@@ -49,6 +50,16 @@ async function push(user: User, image: string) {
 test("an owner adds a webhook, sees its secret once, and a push is delivered signed", async ({ page, baseURL, browser }, testInfo) => {
   const origin = new URL(baseURL ?? "http://localhost:8080").origin;
   const receiver = await startReceiver();
+  // The instance admin allows the receiver (Berth refuses loopback by default), and takes it back after.
+  const admin = guardNetworkChanges(await browser.newContext({ baseURL: origin }));
+  const adminIn = await admin.request.post("/api/auth/sign-in/email", {
+    headers: { origin },
+    data: { email: process.env.BERTH_ADMIN_EMAIL ?? "admin@berth.localhost", password: process.env.BERTH_ADMIN_PASSWORD ?? "" },
+  });
+  expect(adminIn.status(), await adminIn.text()).toBe(200);
+  const allowed = `127.0.0.1:${new URL(receiver.url).port}`;
+  const settings = await call(admin.request, "getSettings");
+  await call(admin.request, "updateSettings", { body: { outboundAllow: [...settings.outboundAllow, allowed] } });
   try {
     const owner = await signUp(page.request, "hook-owner");
     await signIn(page, owner, origin);
@@ -131,6 +142,9 @@ test("an owner adds a webhook, sees its secret once, and a push is delivered sig
     await expect(row).toHaveCount(0);
     await expect(section.getByTestId("webhooks-empty")).toBeVisible();
   } finally {
+    const now = await call(admin.request, "getSettings");
+    await call(admin.request, "updateSettings", { body: { outboundAllow: now.outboundAllow.filter((e) => e !== allowed) } });
+    await admin.close();
     await new Promise<void>((resolve) => receiver.server.close(() => resolve()));
   }
 });

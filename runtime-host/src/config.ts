@@ -1,6 +1,7 @@
 // runtime-host configuration: parsed once at start; the only place that reads process.env.
 import { hostname } from "node:os";
 import { logLevel, parseConfig, redisUrl } from "@berth/core/config";
+import { cidrList } from "@berth/core/fence/cidr-list";
 import { z } from "zod";
 
 const defaultHostId =
@@ -28,6 +29,8 @@ export const schema = z.object({
     .default(30_000),
   /** This host's private key for the secrets sealed to it (made on first start, mode 600); default .berth/host-keys/<host id>.pem. */
   BERTH_HOST_KEY_FILE: z.string().optional(),
+  /** IPv4 ranges app containers may reach although private (a LAN database); the rest of the private, link-local and CGNAT ranges, and this host itself, stay fenced off. */
+  BERTH_APP_EGRESS_ALLOW: cidrList,
   LOG_LEVEL: logLevel,
 });
 

@@ -6,6 +6,7 @@ import { Queue, Worker } from "bullmq";
 import Docker from "dockerode";
 import { Redis } from "ioredis";
 import { loadConfig } from "./config.ts";
+import { startAppFence } from "./firewall/app-fence.ts";
 import { startHeartbeat } from "./heartbeat.ts";
 import { loadHostKey } from "./host-key.ts";
 import { startInventory } from "./inventory.ts";
@@ -21,6 +22,8 @@ const docker = new Docker({ socketPath: config.DOCKER_SOCKET });
 const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const control = new Queue(QUEUES.control, { connection: redis, prefix: QUEUE_PREFIX });
 const hostKey = await loadHostKey(config.hostKeyFile);
+// Before any job can start a container: app containers are tenants' code.
+const fence = await startAppFence({ docker, allow: config.BERTH_APP_EGRESS_ALLOW, log: log.child({ component: "firewall" }) });
 
 let stopInventory = () => {};
 const stopHeartbeat = startHeartbeat({
@@ -49,7 +52,8 @@ const stopHeartbeat = startHeartbeat({
 const jobsLog = log.child({ component: "jobs", queue: hostQueue(config.BERTH_HOST_ID) });
 const worker = new Worker(
   hostQueue(config.BERTH_HOST_ID),
-  (job) => dispatchHostJob(job, { docker, hostId: config.BERTH_HOST_ID, privateKeyPem: hostKey.privateKeyPem, publishAddress: config.BERTH_HOST_ADDRESS }),
+  (job) =>
+    dispatchHostJob(job, { docker, hostId: config.BERTH_HOST_ID, privateKeyPem: hostKey.privateKeyPem, publishAddress: config.BERTH_HOST_ADDRESS, fence }),
   {
     connection: new Redis(config.REDIS_URL, { maxRetriesPerRequest: null }),
     prefix: QUEUE_PREFIX,
@@ -73,6 +77,7 @@ const shutdown = async (signal: string) => {
   log.info({ signal }, "shutting down");
   stopHeartbeat();
   stopInventory();
+  fence.stop();
   watcher.stop();
   await Promise.all([logs.close(), metrics.close()]);
   telemetryRedis.disconnect();

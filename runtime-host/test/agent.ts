@@ -146,5 +146,5 @@ export async function waitForLog(name: string, text: string): Promise<boolean> {
 
 /** A minimal container spec for tests: the busybox image, no limits beyond the defaults. */
 export function spec(name: string, team: string, over: Partial<HostJobPayload<"containerRun">["spec"]> = {}): HostJobPayload<"containerRun">["spec"] {
-  return { name, image: BUSYBOX, env: {}, labels: { team }, limits: { pids: 128 }, restart: "no", binds: [], volumes: [], ...over };
+  return { name, image: BUSYBOX, env: {}, labels: { team, teamId: team }, limits: { pids: 128 }, restart: "no", binds: [], volumes: [], ...over };
 }

@@ -11,7 +11,7 @@ import { BUSYBOX, docker, NODE, spec, useAgent } from "./agent.ts";
 const suffix = randomBytes(3).toString("hex");
 const { run, made, sealKey } = useAgent();
 made.images.push(`berth-test/commit-${suffix}:v1`);
-made.networks.push(`berth-team-t${suffix}`);
+made.networks.push(`berth_net_t${suffix}`);
 
 const NODE_SERVER = "require('http').createServer((q,s)=>s.end('hi from '+process.env.GREETING)).listen(8080)";
 
@@ -27,7 +27,7 @@ describe("container lifecycle on a runtime-host", () => {
         image: NODE,
         cmd: ["node", "-e", NODE_SERVER],
         env: { GREETING: "berth" },
-        labels: { team: `t${suffix}`, app: "web", release: "1" },
+        labels: { team: `t${suffix}`, teamId: `t${suffix}`, app: "web", release: "1" },
         port: 8080,
         limits: { memoryBytes: 64 * 1024 * 1024, nanoCpus: 500_000_000, pids: 128 },
         restart: "unless-stopped",
@@ -43,7 +43,7 @@ describe("container lifecycle on a runtime-host", () => {
     assert.equal(info.HostConfig.Privileged, false);
     assert.deepEqual(info.HostConfig.CapDrop, ["ALL"]);
     assert.ok(info.HostConfig.SecurityOpt?.includes("no-new-privileges:true"));
-    assert.equal(info.HostConfig.NetworkMode, `berth-team-t${suffix}`);
+    assert.equal(info.HostConfig.NetworkMode, `berth_net_t${suffix}`);
     // The engine keeps a bounded copy of the output (rotated), so a flood cannot fill the disk.
     assert.deepEqual(info.HostConfig.LogConfig, { Type: "json-file", Config: { "max-size": "20m", "max-file": "3" } });
     assert.deepEqual(info.HostConfig.PortBindings?.["8080/tcp"]?.[0]?.HostIp, "127.0.0.1");
@@ -98,7 +98,7 @@ describe("container lifecycle on a runtime-host", () => {
         image: NODE,
         cmd: ["node", "-e", "const a=[];for(;;)a.push(Buffer.alloc(8*1024*1024,1))"],
         env: {},
-        labels: { team: `t${suffix}` },
+        labels: { team: `t${suffix}`, teamId: `t${suffix}` },
         limits: { memoryBytes: 48 * 1024 * 1024, pids: 64 },
         restart: "no",
         binds: [],
@@ -123,7 +123,7 @@ describe("container lifecycle on a runtime-host", () => {
         cmd: ["sh", "-c", 'echo "key=$API_KEY plain=$PLAIN"'],
         env: { PLAIN: "visible" },
         sealedEnv,
-        labels: { team, secretKeys: ["API_KEY"] },
+        labels: { team, teamId: team, secretKeys: ["API_KEY"] },
       }),
       timeoutS: 30,
     });
@@ -131,7 +131,10 @@ describe("container lifecycle on a runtime-host", () => {
     assert.equal(res.output.trim(), "key=[redacted] plain=visible");
     const name = `berth-test-sealed-${suffix}`;
     made.containers.push(name);
-    await run("containerRun", { version: 1, spec: spec(name, team, { cmd: ["sleep", "30"], sealedEnv, labels: { team, secretKeys: ["API_KEY"] } }) });
+    await run("containerRun", {
+      version: 1,
+      spec: spec(name, team, { cmd: ["sleep", "30"], sealedEnv, labels: { team, teamId: team, secretKeys: ["API_KEY"] } }),
+    });
     const info = await docker.getContainer(name).inspect();
     assert.ok(info.Config.Env?.includes(`API_KEY=${secret}`), "the engine got the opened value");
   });

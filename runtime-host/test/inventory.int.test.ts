@@ -16,7 +16,7 @@ import { BUSYBOX, docker, spec, useAgent } from "./agent.ts";
 const suffix = randomBytes(3).toString("hex");
 const team = `ti${suffix}`;
 const { run, made, hostId } = useAgent();
-made.networks.push(`berth-team-${team}`);
+made.networks.push(`berth_net_${team}`);
 // A queue of this file's own, so the worker does not reconcile what the test reports.
 const connection = new Redis(process.env.REDIS_URL as string, { maxRetriesPerRequest: null });
 const control = new Queue(`test-control-${suffix}`, { connection, prefix: QUEUE_PREFIX });
@@ -35,7 +35,7 @@ describe("inventory", () => {
     made.containers.push(mine, foreign, otherHost);
     const { hostPort } = await run("containerRun", {
       version: 1,
-      spec: spec(mine, team, { cmd: ["sleep", "300"], port: 8080, labels: { team, app: "web", release: "4" } }),
+      spec: spec(mine, team, { cmd: ["sleep", "300"], port: 8080, labels: { team, teamId: team, app: "web", release: "4" } }),
     });
     await docker.createContainer({ name: foreign, Image: BUSYBOX, Cmd: ["sleep", "300"] });
     await docker.createContainer({ name: otherHost, Image: BUSYBOX, Cmd: ["true"], Labels: { [LABELS.managed]: "true", [HOST_LABEL]: "another-host" } });

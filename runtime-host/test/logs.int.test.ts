@@ -21,7 +21,7 @@ import { docker, spec, useAgent } from "./agent.ts";
 const suffix = randomBytes(3).toString("hex");
 const team = `t${suffix}`;
 const { run, made, hostId } = useAgent();
-made.networks.push(`berth-team-${team}`);
+made.networks.push(`berth_net_${team}`);
 const redis = new Redis(stack.redisUrl, { maxRetriesPerRequest: null });
 const bus = new Redis(stack.redisUrl, { maxRetriesPerRequest: null });
 const appIds: string[] = [];
@@ -61,7 +61,7 @@ async function runApp(name: string, cmd: string, over: { env?: Record<string, st
     spec: spec(name, team, {
       cmd: ["sh", "-c", cmd],
       env: over.env ?? {},
-      labels: { team, appId, ...(over.secretKeys ? { secretKeys: over.secretKeys } : {}) },
+      labels: { team, teamId: team, appId, ...(over.secretKeys ? { secretKeys: over.secretKeys } : {}) },
     }),
   });
   return appId;
@@ -180,8 +180,9 @@ describe("runtime logs of app containers", () => {
     try {
       const container = await createManagedContainer(
         docker,
-        spec(name, team, { cmd: ["sh", "-c", 'i=0; while [ $i -lt 50 ]; do echo "n $i"; i=$((i+1)); sleep 0.1; done'], labels: { team, appId } }),
-        { hostId: ownHost, privateKeyPem: generateHostKey().privateKeyPem, publishAddress: "127.0.0.1" },
+        spec(name, team, { cmd: ["sh", "-c", 'i=0; while [ $i -lt 50 ]; do echo "n $i"; i=$((i+1)); sleep 0.1; done'], labels: { team, teamId: team, appId } }),
+        // The firewall is not what this test is about: the stack's own agent fences this engine's team networks.
+        { hostId: ownHost, privateKeyPem: generateHostKey().privateKeyPem, publishAddress: "127.0.0.1", fence: { cover: async () => {} } },
       );
       await container.start();
       const first = await waitForEntries(appId, (e) => e.filter((x) => x.s === "o").length >= 5);

@@ -14,7 +14,7 @@ import { spec, useAgent } from "./agent.ts";
 const suffix = randomBytes(3).toString("hex");
 const team = `t${suffix}`;
 const { run, made } = useAgent();
-made.networks.push(`berth-team-${team}`);
+made.networks.push(`berth_net_${team}`);
 const redis = new Redis(stack.redisUrl, { maxRetriesPerRequest: null });
 const bus = new Redis(stack.redisUrl, { maxRetriesPerRequest: null });
 const appId = randomUUID();
@@ -38,7 +38,7 @@ describe("container metrics", () => {
     made.containers.push(name);
     await run("containerRun", {
       version: 1,
-      spec: spec(name, team, { cmd: ["sleep", "120"], labels: { team, appId }, limits: { memoryBytes: limit, pids: 64 } }),
+      spec: spec(name, team, { cmd: ["sleep", "120"], labels: { team, teamId: team, appId }, limits: { memoryBytes: limit, pids: 64 } }),
     });
     let samples: ContainerStats[] = [];
     for (let i = 0; i < 100 && samples.length < 2; i++) {

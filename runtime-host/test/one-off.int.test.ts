@@ -12,7 +12,7 @@ import { exists, NODE, registryAuthFor, spec, useAgent } from "./agent.ts";
 const suffix = randomBytes(3).toString("hex");
 const team = `to${suffix}`;
 const { run, made } = useAgent();
-made.networks.push(`berth-team-${team}`);
+made.networks.push(`berth_net_${team}`);
 const dirs: string[] = [];
 after(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });

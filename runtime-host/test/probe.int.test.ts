@@ -12,7 +12,7 @@ import { NODE, spec, useAgent, waitForLog } from "./agent.ts";
 const suffix = randomBytes(3).toString("hex");
 const team = `tp${suffix}`;
 const { run, made } = useAgent();
-made.networks.push(`berth-team-${team}`);
+made.networks.push(`berth_net_${team}`);
 
 type Check = HostJobPayload<"containerProbe">["check"];
 const check = (over: Partial<Check> = {}): Check => ({ type: "http", path: "/health", timeoutS: 2, attempts: 20, intervalMs: 200, ...over });

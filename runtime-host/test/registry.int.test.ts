@@ -12,7 +12,7 @@ const team = `tr${suffix}`;
 const repo = `berth-test/r${suffix}`;
 const image = `${registry}/${repo}`;
 const { run, made } = useAgent();
-made.networks.push(`berth-team-${team}`);
+made.networks.push(`berth_net_${team}`);
 made.images.push(`${image}:v1`);
 
 describe("registry pulls and pushes from a runtime-host", () => {

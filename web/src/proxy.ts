@@ -2,12 +2,14 @@
 // visitors to sign-in with the page they wanted; pages and route handlers do the real check.
 import { getSessionCookie } from "better-auth/cookies";
 import { type NextRequest, NextResponse } from "next/server";
+import { safeNext } from "@/lib/safe-next";
 
 export function proxy(req: NextRequest) {
   if (getSessionCookie(req, { cookiePrefix: "berth" })) return NextResponse.next();
   const url = req.nextUrl.clone();
   url.pathname = "/sign-in";
-  url.search = `?next=${encodeURIComponent(req.nextUrl.pathname + req.nextUrl.search)}`;
+  const next = safeNext(req.nextUrl.pathname + req.nextUrl.search);
+  url.search = next === "/" ? "" : `?next=${encodeURIComponent(next)}`;
   return NextResponse.redirect(url);
 }
 

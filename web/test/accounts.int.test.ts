@@ -47,12 +47,14 @@ describe("sign-up", () => {
 });
 
 describe("sign-in limits", () => {
-  it("locks an account after 10 failed attempts, with a clear 429, even from many addresses", async () => {
+  it("stops an address after 10 failed attempts at one account, with a clear 429; other addresses still sign in", async () => {
     const u = await signUp();
-    for (let i = 0; i < 10; i++) assert.equal((await signInRaw(u.email, "wrong-password-x", fakeIp())).status, 401);
-    const locked = await signInRaw(u.email, u.password, fakeIp());
+    const ip = fakeIp();
+    for (let i = 0; i < 10; i++) assert.equal((await signInRaw(u.email, "wrong-password-x", ip)).status, 401);
+    const locked = await signInRaw(u.email, u.password, ip);
     assert.equal(locked.status, 429);
-    assert.match(((await locked.json()) as { message: string }).message, /too many failed sign-ins/);
+    assert.match(((await locked.json()) as { message: string }).message, /too many failed logins for this account from your address/);
+    assert.equal((await signInRaw(u.email, u.password, fakeIp())).status, 200, "the owner elsewhere is not locked out");
   });
 
   it("limits attempts from one address to 30 a minute", async () => {
@@ -141,10 +143,12 @@ describe("membership rules", () => {
 
   it("lets an invitation bound to an email be accepted only by that user, and only once", async () => {
     const owner = await signUp();
-    const invited = await signUp();
     const stranger = await signUp();
     const team = await teamWith(owner);
-    const inv = await call("createInvitation", { cookie: owner.cookie, params: { team }, body: { role: "developer", email: invited.email } });
+    const email = `invited-${rand()}@example.test`;
+    const inv = await call("createInvitation", { cookie: owner.cookie, params: { team }, body: { role: "developer", email } });
+    // The invitee signs up through the link, after the invitation (security/auth.int.test.ts: an account made before it may not take it).
+    const invited = await signUp({ email });
     assert.equal((await call("acceptInvitation", { cookie: stranger.cookie, body: { token: inv.body.token } })).status, 403);
     assert.equal((await call("acceptInvitation", { cookie: invited.cookie, body: { token: inv.body.token } })).status, 200);
     assert.equal((await call("acceptInvitation", { cookie: invited.cookie, body: { token: inv.body.token } })).status, 404);

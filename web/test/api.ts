@@ -11,9 +11,9 @@ export type Auth = { cookie?: string; token?: string; ip?: string };
 
 export type TestUser = { id: string; email: string; username: string; password: string; cookie: string; ip: string };
 
-export async function signUp(opts: { username?: string } = {}): Promise<TestUser> {
+export async function signUp(opts: { username?: string; email?: string } = {}): Promise<TestUser> {
   const username = opts.username ?? `u-${rand()}`;
-  const email = `${username}@example.test`;
+  const email = opts.email ?? `${username}@example.test`;
   const password = `pw-${rand()}-${rand()}`;
   const ip = fakeIp();
   const res = await fetch(`${stack.webUrl}/api/auth/sign-up/email`, {

@@ -13,7 +13,7 @@ import { pushImage } from "./registry.ts";
 import { sql } from "./sql.ts";
 
 async function seedWebhook(): Promise<string> {
-  const res = await call("createWebhook", { cookie: users.owner.cookie, params: { team }, body: { url: "http://127.0.0.1:9/hook" } });
+  const res = await call("createWebhook", { cookie: users.owner.cookie, params: { team }, body: { url: "http://hook.invalid/hook" } });
   return res.body.webhook.id;
 }
 
@@ -155,7 +155,7 @@ const MATRIX: Record<RouteName, Case> = {
   teamUsage: { expect: byRole(200, 200, 200, 200) },
   explore: { expect: { owner: 200, admin: 200, developer: 200, viewer: 200, outsider: 200, anonymous: 200 } },
   listWebhooks: { expect: byRole(200, 200, 403, 403) },
-  createWebhook: { expect: byRole(201, 201, 403, 403), prepare: async () => ({ body: { url: "http://127.0.0.1:9/hook" } }) },
+  createWebhook: { expect: byRole(201, 201, 403, 403), prepare: async () => ({ body: { url: "http://hook.invalid/hook" } }) },
   deleteWebhook: { expect: byRole(204, 204, 403, 403), prepare: async () => ({ params: { id: await seedWebhook() } }) },
   listDeliveries: { expect: byRole(200, 200, 403, 403), prepare: async () => ({ params: { id: await seedWebhook() } }) },
   // Instance admins only; the actors here are not, so nothing is started.
@@ -191,12 +191,13 @@ const MATRIX: Record<RouteName, Case> = {
     expect: byRole(201, 201, 201, 403),
     prepare: async () => ({ params: { app }, rawBody: "not really a tar", headers: { "content-type": "application/x-tar" } }),
   },
-  // A repository nothing listens at: what matters here is who may queue the build.
+  // A repository that does not resolve (the API lets such a name through; the worker checks when it
+  // fetches): what matters here is who may queue the build.
   deployRepository: {
     expect: byRole(201, 201, 201, 403),
     prepare: async () => {
       const name = await seedApp();
-      await call("updateApp", { cookie: users.owner.cookie, params: { team, app: name }, body: { repository: { url: "http://127.0.0.1:9/x.git" } } });
+      await call("updateApp", { cookie: users.owner.cookie, params: { team, app: name }, body: { repository: { url: "http://git.invalid/x.git" } } });
       return { params: { app: name }, body: {} };
     },
   },

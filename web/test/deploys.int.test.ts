@@ -100,7 +100,7 @@ test("an app from source: build, release, zero-downtime redeploy, failed health 
     const bindings = Object.values(info.NetworkSettings.Ports).flat() as { HostIp: string }[];
     const address = publishAddressOf(c.hostId);
     assert.ok(bindings.length > 0 && bindings.every((b) => b.HostIp === address), `published on ${address} only: ${JSON.stringify(bindings)}`);
-    assert.equal(info.HostConfig.NetworkMode, `berth-team-${team}`);
+    assert.equal(info.HostConfig.NetworkMode, `berth_net_${info.Config.Labels["berth.team-id"]}`);
   });
 
   await t.test("a redeploy while requests loop through the proxy for 10 s fails none of them", async () => {

@@ -1,6 +1,7 @@
 // Helpers for deploy tests: build contexts as tars, uploads, waiting for a deployment to finish,
 // requests through the proxy (Caddy on 127.0.0.1 with the app's Host header) and bounded loops.
 import { execFileSync } from "node:child_process";
+import { createHmac, randomUUID } from "node:crypto";
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
@@ -172,4 +173,23 @@ export async function requestLoop(
   };
   await Promise.all(Array.from({ length: opts.clients ?? 4 }, client));
   return result;
+}
+
+/** Sends a repository webhook delivery as GitHub does (`x-github-event`); `secret` signs the body. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read response bodies loosely
+export async function deliverRepoWebhook(appId: string, event: string, payload: unknown, secret: string): Promise<{ status: number; body: any }> {
+  const body = JSON.stringify(payload);
+  const res = await fetch(stack.webUrl + routePath(ROUTES.repoWebhook.path, { appId }), {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-forwarded-for": fakeIp(),
+      "x-github-event": event,
+      "x-github-delivery": randomUUID(),
+      "x-hub-signature-256": `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`,
+    },
+    body,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
 }

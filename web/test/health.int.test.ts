@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { stack } from "./config.ts";
+import { signIn, stack } from "./config.ts";
 
 type Health = {
   status: string;
@@ -9,8 +9,9 @@ type Health = {
 };
 
 describe("GET /api/health", () => {
-  it("reports every dependency up and a fresh heartbeat from this machine's runtime-host", async () => {
-    const res = await fetch(`${stack.webUrl}/api/health`);
+  it("reports every dependency up and a fresh heartbeat from this machine's runtime-host to an instance admin", async () => {
+    const cookie = await signIn(stack.adminEmail, stack.adminPassword);
+    const res = await fetch(`${stack.webUrl}/api/health`, { headers: { cookie } });
     const body = (await res.json()) as Health;
     assert.equal(res.status, 200, JSON.stringify(body));
     assert.equal(body.status, "ok");

@@ -457,14 +457,14 @@ describe("registry notification endpoint", () => {
 });
 
 describe("token endpoint login limits", () => {
-  it("answers 429 after 60 failed logins from one address, across accounts", async () => {
+  it("answers 429 after 100 failed logins from one address, across accounts", async () => {
     const ip = fakeIp();
     const attempt = (i: number) =>
       fetch(`${stack.webUrl}/api/registry/token?service=${SERVICE}`, {
         headers: { authorization: `Basic ${Buffer.from(`nobody-${i}@example.test:wrong-password`).toString("base64")}`, "x-forwarded-for": ip },
       });
     let status = 0;
-    for (let i = 0; i < 70 && status !== 429; i++) status = (await attempt(i)).status;
+    for (let i = 0; i < 110 && status !== 429; i++) status = (await attempt(i)).status;
     assert.equal(status, 429);
     const body = (await (await attempt(999)).json()) as { errors: { message: string }[] };
     assert.match(body.errors[0]?.message ?? "", /too many failed logins from your address/);

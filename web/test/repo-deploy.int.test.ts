@@ -1,18 +1,21 @@
-// Deploying from a repository URL: the worker fetches from a real `git daemon` on 127.0.0.1, and a
-// GitHub-style push webhook (HMAC-SHA256 of the body with the app's secret) deploys the pushed
-// commit. Bad signatures, other branches and unsafe URLs deploy nothing.
+// Deploying from a repository URL: the worker fetches over smart HTTP from a real `git http-backend`
+// on 127.0.0.1 that wants credentials (given in the URL, sealed at rest), allowed through the
+// outbound policy by that one address and port as an instance admin would; a GitHub-style push
+// webhook (HMAC-SHA256 of the body with the app's secret) deploys the pushed commit. Bad
+// signatures, other branches and unsafe URLs deploy nothing.
 import assert from "node:assert/strict";
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { createHmac, randomUUID } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ROUTES, routePath } from "@berth/core";
 import { call, fakeIp, rand, signUp, type TestUser, teamWith } from "./api.ts";
-import { stack } from "./config.ts";
-import { appHost, deploymentLog, proxyGet, waitForApp, waitForDeployment } from "./deploys.ts";
+import { signIn, stack } from "./config.ts";
+import { appHost, deliverRepoWebhook, deploymentLog, proxyGet, waitForApp, waitForDeployment } from "./deploys.ts";
+import { type GitHttpServer, startGitHttpServer } from "./git-http-server.ts";
+import { allowOutbound } from "./outbound.ts";
 
 const EXAMPLE = join(import.meta.dirname, "../../examples/node-http");
 const BASE = mkdtempSync(join(tmpdir(), "berth-repo-deploy-"));
@@ -31,36 +34,15 @@ const gitEnv = {
 };
 const git = (args: string[], cwd = WORK) => execFileSync("git", args, { cwd, env: gitEnv, timeout: 30_000 }).toString().trim();
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      s.close(() => (a && typeof a === "object" ? resolve(a.port) : reject(new Error("no port"))));
-    });
-  });
+const deliver = deliverRepoWebhook;
 
-/** Sends a webhook delivery as GitHub does; `secret` signs the body. */
-async function deliver(appId: string, event: string, payload: unknown, secret: string) {
-  const body = JSON.stringify(payload);
-  const res = await fetch(stack.webUrl + routePath(ROUTES.repoWebhook.path, { appId }), {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-forwarded-for": fakeIp(),
-      "x-github-event": event,
-      "x-github-delivery": randomUUID(),
-      "x-hub-signature-256": `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`,
-    },
-    body,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-let daemon: ChildProcess | undefined;
+const TOKEN = `tok-${rand()}${rand()}`;
+let gitServer: GitHttpServer;
+let allowance: { restore: () => Promise<void> } | undefined;
 let port: number;
+/** The URL as given (with credentials) and as Berth shows it. */
+let repoUrl: string;
+let shownUrl: string;
 let dev: TestUser;
 let team: string;
 const app = `r${rand()}`;
@@ -74,21 +56,11 @@ before(async () => {
   git(["-c", "commit.gpgsign=false", "commit", "-q", "-m", "v1"]);
   git(["clone", "-q", "--bare", WORK, BARE], BASE);
   git(["remote", "add", "origin", BARE]);
-  port = await freePort();
-  daemon = spawn("git", ["daemon", "--reuseaddr", `--base-path=${BASE}`, "--export-all", "--listen=127.0.0.1", `--port=${port}`, BASE], {
-    env: gitEnv,
-    stdio: "ignore",
-  });
-  // Bounded wait for the daemon to answer.
-  for (let i = 0; ; i++) {
-    try {
-      git(["ls-remote", `git://127.0.0.1:${port}/app.git`], BASE);
-      break;
-    } catch (e) {
-      if (i > 50) throw e;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  gitServer = await startGitHttpServer(BASE, gitEnv, { user: "bot", password: TOKEN });
+  port = gitServer.port;
+  repoUrl = `http://bot:${TOKEN}@127.0.0.1:${port}/app.git`;
+  shownUrl = `http://***@127.0.0.1:${port}/app.git`;
+  allowance = await allowOutbound(await signIn(stack.adminEmail, stack.adminPassword), [`127.0.0.1:${port}`]);
   dev = await signUp();
   team = await teamWith(dev);
   host = appHost(app, team);
@@ -96,7 +68,8 @@ before(async () => {
 
 after(async () => {
   if (dev) await call("deleteApp", { cookie: dev.cookie, params: { team, app } });
-  if (daemon?.pid) process.kill(daemon.pid, "SIGTERM");
+  await allowance?.restore();
+  await gitServer?.close();
   rmSync(BASE, { recursive: true, force: true });
 });
 
@@ -114,18 +87,19 @@ describe("deploy from a repository URL", () => {
     const created = await call("createApp", {
       cookie: dev.cookie,
       params: { team },
-      body: { name: app, repository: { url: `git://127.0.0.1:${port}/app.git`, branch: "main" } },
+      body: { name: app, repository: { url: repoUrl, branch: "main" } },
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     appId = created.body.app.id;
-    assert.deepEqual(created.body.app.repository, { url: `git://127.0.0.1:${port}/app.git`, branch: "main", webhook: false });
+    assert.deepEqual(created.body.app.repository, { url: shownUrl, branch: "main", webhook: false });
     const r = await call("deployRepository", { cookie: dev.cookie, params: { team, app }, body: {} });
     assert.equal(r.status, 201, JSON.stringify(r.body));
     const d = await waitForDeployment({ cookie: dev.cookie }, team, app, r.body.id);
     const log = await deploymentLog({ cookie: dev.cookie }, team, app, r.body.id);
     assert.equal(d.status, "live", log.join("\n"));
     const sha = git(["rev-parse", "HEAD"]);
-    assert.ok(log.includes(`Fetched git://127.0.0.1:${port}/app.git main at ${sha}`), log.join("\n"));
+    assert.ok(log.includes(`Fetched ${shownUrl} main at ${sha}`), log.join("\n"));
+    assert.ok(!log.join("\n").includes(TOKEN), "the credentials are in no log line");
     const res = await waitForApp(host, (x) => x.status === 200);
     assert.deepEqual(JSON.parse(res.body), { app: "node-http", version: "1" });
   });
@@ -147,7 +121,7 @@ describe("deploy from a repository URL", () => {
     const d = await waitForDeployment({ cookie: dev.cookie }, team, app, r.body.deploymentId);
     const log = await deploymentLog({ cookie: dev.cookie }, team, app, r.body.deploymentId);
     assert.equal(d.status, "live", log.join("\n"));
-    assert.ok(log.includes(`Fetched git://127.0.0.1:${port}/app.git ${sha} at ${sha}`), log.join("\n"));
+    assert.ok(log.includes(`Fetched ${shownUrl} ${sha} at ${sha}`), log.join("\n"));
     await waitForApp(host, (x) => x.status === 200 && JSON.parse(x.body).version === "2");
     assert.equal(JSON.parse((await proxyGet(host)).body).version, "2");
   });
@@ -184,7 +158,7 @@ describe("deploy from a repository URL", () => {
     assert.equal(d.status, "failed");
     const log = await deploymentLog({ cookie: dev.cookie }, team, app, r.body.id);
     assert.ok(
-      log.some((l) => l.includes(`could not fetch no-such-branch from git://127.0.0.1:${port}/app.git: `)),
+      log.some((l) => l.includes(`could not fetch no-such-branch from ${shownUrl}: `)),
       log.join("\n"),
     );
     assert.equal(JSON.parse((await proxyGet(host)).body).version, "2");

@@ -151,6 +151,9 @@ describe("several web processes", () => {
   before(async () => {
     db = createDb(stack.databaseUrl, { max: 2 });
     server = createServer();
+    // Listening first: the second process serves its own address (sockets refuse any other Host).
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    secondUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     // A session secret of its own: viewers of this server come with access tokens.
     const auth = createAuth({ db, redis, secret: randomBytes(32).toString("hex"), baseURL: stack.webUrl, trustedOrigins: [stack.webUrl] });
     second = attachSockets({
@@ -159,11 +162,9 @@ describe("several web processes", () => {
       db,
       redis,
       redisUrl: stack.redisUrl,
-      trustedOrigins: [stack.webUrl],
+      trustedOrigins: [stack.webUrl, secondUrl],
       log: createLogger({ process: "web-test", level: "silent" }),
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    secondUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
 
   after(async () => {

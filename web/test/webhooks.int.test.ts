@@ -1,11 +1,14 @@
-// Outbound webhooks on push: a real HTTP receiver on 127.0.0.1, a real push through the
-// registry, HMAC signatures checked, retries recorded in the delivery history.
+// Outbound webhooks on push: a real HTTP receiver on 127.0.0.1 (allowed through the outbound policy
+// by that one address and port, as an instance admin would), a real push through the registry,
+// HMAC signatures checked, retries recorded in the delivery history.
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { call, rand, signUp, type TestUser, teamWith } from "./api.ts";
+import { signIn, stack } from "./config.ts";
+import { allowOutbound } from "./outbound.ts";
 import { pushImage } from "./registry.ts";
 
 type Received = { headers: Record<string, string | string[] | undefined>; body: string };
@@ -15,6 +18,7 @@ let server: Server;
 let port = 0;
 const received: Received[] = [];
 let failuresLeft = 0;
+let allowance: { restore: () => Promise<void> } | undefined;
 
 before(async () => {
   owner = await signUp();
@@ -34,9 +38,13 @@ before(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   port = (server.address() as { port: number }).port;
+  allowance = await allowOutbound(await signIn(stack.adminEmail, stack.adminPassword), [`127.0.0.1:${port}`]);
 });
 
-after(() => server.close());
+after(async () => {
+  await allowance?.restore();
+  server.close();
+});
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
   const end = Date.now() + ms;

@@ -1,5 +1,6 @@
 // worker configuration: parsed once at start; the only place that reads process.env.
 import { databaseUrl, logLevel, parseConfig, redisUrl } from "@berth/core/config";
+import { cidrList } from "@berth/core/fence/cidr-list";
 import { z } from "zod";
 
 export const schema = z.object({
@@ -31,6 +32,19 @@ export const schema = z.object({
   /** Builds at once on this worker's engine. */
   BERTH_BUILD_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   BERTH_BUILD_TIMEOUT_S: z.coerce.number().int().min(10).max(7_200).default(900),
+  /** Memory of a build's step (no swap beyond it). */
+  BERTH_BUILD_MEMORY_MB: z.coerce.number().int().min(64).max(262_144).default(2_048),
+  /** CPUs a build's step may use (fractions allowed). */
+  BERTH_BUILD_CPUS: z.coerce.number().min(0.1).max(256).default(2),
+  /** Processes (and threads) of a whole build at once. */
+  BERTH_BUILD_PIDS: z.coerce.number().int().min(16).max(65_536).default(1_024),
+  /** The Docker network (and Linux bridge) builds run on: made by the worker, fenced off from this host and private ranges. */
+  BERTH_BUILD_NETWORK: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_.-]{0,14}$/, "at most 15 characters: a-z, 0-9, _ . -")
+    .default("berth-builds"),
+  /** IPv4 ranges builds may reach although private (a package mirror on the LAN). */
+  BERTH_BUILD_EGRESS_ALLOW: cidrList,
   /** Deployments at once (different apps; one app's deployments never overlap). */
   BERTH_DEPLOY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** Hard limit for one deployment, build included. */
@@ -40,6 +54,8 @@ export const schema = z.object({
   /** Apps answer at http://<app>-<team>.<BERTH_DOMAIN>. */
   BERTH_DOMAIN: z.string().default("localhost"),
   BERTH_PROXY_PORT: z.coerce.number().int().default(8080),
+  /** The dashboard's URL (as web has it): its host is one of the control plane's own, which the outbound policy refuses. */
+  BERTH_PUBLIC_URL: z.string().url().optional(),
   /** A host whose last heartbeat is older than this is offline (same setting as web). */
   BERTH_HOST_STALE_MS: z.coerce.number().int().min(1_000).default(20_000),
   /** Log lines (runtime and deploy) older than this are deleted from Postgres, hourly. */

@@ -2,6 +2,7 @@
 // notifications, webhooks, builds (through this host's Docker Engine) and deployments.
 import { randomUUID } from "node:crypto";
 import { createHostCaller } from "@berth/control/hosts/call-host";
+import { sealRepositoryCredentials } from "@berth/control/repository/seal-repository-credentials";
 import { JOBS, QUEUE_PREFIX, QUEUES, WORKER_ALIVE_TTL_S, workerAliveKey } from "@berth/core";
 import { createLogger } from "@berth/core/logger";
 import { createRegistryClient } from "@berth/core/registry/registry-client";
@@ -112,6 +113,9 @@ const logArchiver = startLogArchiver({
   intervalMs: config.BERTH_LOG_ARCHIVE_MS,
   retentionDays: config.BERTH_LOG_RETENTION_DAYS,
 });
+// Repository credentials stored before they were sealed at rest (the migration cannot seal: no key in the database).
+const sealed = await sealRepositoryCredentials(db, config.BERTH_ENCRYPTION_KEY);
+if (sealed > 0) log.info({ apps: sealed }, "sealed repository credentials stored in the clear");
 log.info({ queues, ownerId }, "worker started");
 
 const shutdown = async (signal: string) => {

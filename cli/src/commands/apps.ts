@@ -76,7 +76,7 @@ export const create = defineCommand({
     memory: { type: "int", value: "MiB", help: "memory limit per container (default 256)" },
     cpus: { type: "string", value: "n", help: "CPU limit per container, e.g. 0.5 (default 0.5)" },
     "health-path": { type: "string", value: "path", help: "the HTTP path the health check asks (default /)" },
-    repo: { type: "string", value: "url", help: "build from this repository (http, https or git URL; `berth deploy --repo`)" },
+    repo: { type: "string", value: "url", help: "build from this repository (http or https URL; `berth deploy --repo`)" },
     branch: { type: "string", value: "name", help: "the repository's branch to deploy (default main)" },
     deploy: { type: "boolean", help: "deploy the image right away" },
   },

@@ -4,10 +4,8 @@
 // the team's namespace, the base images under `berth/`, or another team's public repository.
 import { AppError } from "@berth/core";
 import { formatImageRef, type ImageRef, qualifyImageRef, type RegistryAliases, repositoryIn, requireImageRef } from "@berth/core/image-ref";
+import { SYSTEM_NAMESPACE } from "@berth/core/registry/grant";
 import type { Db } from "@berth/db";
-
-/** Base images every team may use (the registry's token server says the same). */
-export const SYSTEM_NAMESPACE = "berth";
 
 export type DeployableImage = {
   /** What is stored and later resolved: `127.0.0.1:<port>/acme/web:1`. */

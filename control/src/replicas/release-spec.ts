@@ -3,7 +3,7 @@
 // and sealed at once to the one host that will run the container (core/src/host-seal.ts): they
 // cross Redis only as ciphertext for that host.
 import { AppError } from "@berth/core";
-import { type ReleaseConfig, volumeName } from "@berth/core/apps";
+import { legacyVolumeName, type ReleaseConfig } from "@berth/core/apps";
 import type { ContainerSpec } from "@berth/core/host-jobs";
 import { sealToHost } from "@berth/core/host-seal";
 import { open } from "@berth/core/secret-box";
@@ -15,11 +15,14 @@ export type SpecHost = { id: string; sealKey: string | null };
 export function releaseSpec(input: {
   name: string;
   team: string;
+  teamId: string;
   app: string;
   appId: string;
   release: ReleaseForSpec;
   encryptionKey: string;
   host: SpecHost;
+  /** The app's volumes whose legacy name another app's could have had (shared-legacy-volumes.ts). */
+  sharedLegacy?: ReadonlySet<string>;
   /** One-off commands: another command, no port, no restart. */
   oneOff?: { cmd: string[] };
 }): ContainerSpec {
@@ -52,7 +55,7 @@ export function releaseSpec(input: {
     ...(cmd ? { cmd } : {}),
     env,
     ...(sealedEnv ? { sealedEnv } : {}),
-    labels: { team: input.team, app: input.app, appId: input.appId, release: String(input.release.version), secretKeys },
+    labels: { team: input.team, teamId: input.teamId, app: input.app, appId: input.appId, release: String(input.release.version), secretKeys },
     ...(input.oneOff ? {} : { port: config.app.port }),
     limits: {
       memoryBytes: config.app.memoryMb * 1024 * 1024,
@@ -60,7 +63,13 @@ export function releaseSpec(input: {
       pids: 512,
     },
     restart: input.oneOff ? "no" : "unless-stopped",
-    volumes: config.app.volumes.map((v) => ({ name: volumeName(input.team, input.app, v.name), target: v.target })),
+    // The host names each volume from the app's id; the legacy name lets it move an older Berth's data over.
+    volumes: config.app.volumes.map((v) => ({
+      name: v.name,
+      target: v.target,
+      legacyName: legacyVolumeName(input.team, input.app, v.name),
+      ...(input.sharedLegacy?.has(v.name) ? { legacyShared: true } : {}),
+    })),
     binds: config.app.binds,
   };
 }

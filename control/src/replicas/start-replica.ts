@@ -9,6 +9,7 @@ import { publishContainer } from "../events/app-events.ts";
 import type { HostCaller } from "../hosts/call-host.ts";
 import { releaseConfigOf } from "../releases/release-config.ts";
 import { releaseSpec, type SpecHost } from "./release-spec.ts";
+import { sharedLegacyVolumes } from "./shared-legacy-volumes.ts";
 
 export type ReplicaDeps = {
   db: Db;
@@ -34,14 +35,22 @@ const RUN_TIMEOUT_MS = 300_000;
 
 export async function startReplica(deps: ReplicaDeps, input: ReplicaInput): Promise<{ dockerId: string; hostPort: number | null }> {
   const { app, release } = input;
+  const config = releaseConfigOf(release);
+  const sharedLegacy = await sharedLegacyVolumes(
+    deps.db,
+    { id: app.id, name: app.name, teamSlug: app.teamSlug },
+    config.app.volumes.map((v) => v.name),
+  );
   const spec = releaseSpec({
     name: input.name,
     team: app.teamSlug,
+    teamId: app.teamId,
     app: app.name,
     appId: app.id,
-    release: { version: release.version, imageRef: release.imageRef, config: releaseConfigOf(release) },
+    release: { version: release.version, imageRef: release.imageRef, config },
     encryptionKey: deps.encryptionKey,
     host: input.host,
+    sharedLegacy,
   });
   const result = await deps.hosts.call(
     input.host.id,

@@ -69,6 +69,11 @@ export function createRegistryClient(opts: { baseUrl: string; service: string; k
       const res = await request(repo, `/manifests/${digest}`, { method: "DELETE", actions: ["delete"] });
       if (!res.ok && res.status !== 404) throw new AppError("UNAVAILABLE", `registry refused to delete ${repo}@${digest} (${res.status})`);
     },
+    /** Drops the repository's link to a blob (the blob itself goes at the next garbage collection if nothing else links it). */
+    async deleteBlob(repo: string, digest: string): Promise<void> {
+      const res = await request(repo, `/blobs/${digest}`, { method: "DELETE", actions: ["delete"] });
+      if (!res.ok && res.status !== 404) throw new AppError("UNAVAILABLE", `registry refused to delete blob ${digest} of ${repo} (${res.status})`);
+    },
     async catalog(): Promise<string[]> {
       const token = internalRegistryToken(opts.keys(), opts.service, [{ type: "registry", name: "catalog", actions: ["*"] }]);
       const out: string[] = [];

@@ -1,12 +1,16 @@
 // The one place a container is created from a spec, with Berth's defaults: no privileges, every
 // capability dropped, no-new-privileges, an init process, limits on memory/CPU/pids, the team's
-// network, mounts as the spec lists them, and the port (if any) published on the host's publish
+// network (named from its id), the app's volumes (named from its id and labelled with it: see
+// app-volumes.ts), host paths as the spec lists them, and the port (if any) published on the host's publish
 // address only (BERTH_HOST_ADDRESS: 127.0.0.1 for a host on the proxy's machine, else the address the
 // proxy reaches the host at).
 // A managed container of the same name is replaced.
 import { type ContainerSpec, LABELS } from "@berth/core/host-jobs";
 import type Docker from "dockerode";
+import type { AppFence } from "../firewall/app-fence.ts";
+import { ensureAppVolumes, type ReadyVolume } from "./app-volumes.ts";
 import { removeIfPresent } from "./container-action.ts";
+import { checkCreatedLabels, checkImageLabels } from "./image-labels.ts";
 import { openSecretEnv } from "./secret-env.ts";
 import { ensureTeamNetwork } from "./team-network.ts";
 
@@ -19,10 +23,15 @@ const portKey = (port: number) => `${port}/tcp`;
  */
 export const HOST_LABEL = "berth.host";
 
-/** Who is creating the container: this host's id, its private key for the spec's sealed secrets, and the address it publishes ports on. */
-export type HostIdentity = { hostId: string; privateKeyPem: string; publishAddress: string };
+/**
+ * Who is creating the container: this host's id, its private key for the spec's sealed secrets, the address
+ * it publishes ports on, and its app fence (a team network is covered by it before a container joins).
+ */
+export type HostIdentity = { hostId: string; privateKeyPem: string; publishAddress: string; fence: Pick<AppFence, "cover"> };
 
-function createOptions(spec: ContainerSpec, network: string, host: HostIdentity, secretEnv: Record<string, string>): Docker.ContainerCreateOptions {
+type Prepared = { network: string; volumes: ReadyVolume[]; secretEnv: Record<string, string> };
+
+function createOptions(spec: ContainerSpec, host: HostIdentity, { network, volumes, secretEnv }: Prepared): Docker.ContainerCreateOptions {
   const { hostId } = host;
   const published = spec.port ? portKey(spec.port) : undefined;
   return {
@@ -34,6 +43,7 @@ function createOptions(spec: ContainerSpec, network: string, host: HostIdentity,
       [LABELS.managed]: "true",
       [HOST_LABEL]: hostId,
       [LABELS.team]: spec.labels.team,
+      [LABELS.teamId]: spec.labels.teamId,
       ...(spec.labels.app ? { [LABELS.app]: spec.labels.app } : {}),
       ...(spec.labels.appId ? { [LABELS.appId]: spec.labels.appId } : {}),
       ...(spec.labels.release ? { [LABELS.release]: spec.labels.release } : {}),
@@ -56,7 +66,7 @@ function createOptions(spec: ContainerSpec, network: string, host: HostIdentity,
       NetworkMode: network,
       // Mounts (unlike Binds) refuse a missing host path instead of creating it as root.
       Mounts: [
-        ...spec.volumes.map((v) => ({ Type: "volume" as const, Source: v.name, Target: v.target })),
+        ...volumes.map((v) => ({ Type: "volume" as const, Source: v.name, Target: v.target })),
         ...spec.binds.map((b) => ({ Type: "bind" as const, Source: b.source, Target: b.target, ReadOnly: b.readOnly })),
       ],
     },
@@ -65,15 +75,26 @@ function createOptions(spec: ContainerSpec, network: string, host: HostIdentity,
 
 export async function createManagedContainer(docker: Docker, spec: ContainerSpec, host: HostIdentity): Promise<Docker.Container> {
   const secretEnv = openSecretEnv(spec, host.privateKeyPem);
-  const network = await ensureTeamNetwork(docker, spec.labels.team);
+  // Before anything changes on the host (the replica it replaces included).
+  await checkImageLabels(docker, spec.image);
+  const owner = { teamId: spec.labels.teamId, team: spec.labels.team };
+  const network = await ensureTeamNetwork(docker, owner, host.fence);
+  const volumes = await ensureAppVolumes(docker, spec);
+  const prepared = { network, volumes, secretEnv };
   await removeIfPresent(docker, spec.name);
+  const create = async () => {
+    const options = createOptions(spec, host, prepared);
+    const container = await docker.createContainer(options);
+    await checkCreatedLabels(container, spec.image, options.Labels ?? {});
+    return container;
+  };
   try {
-    return await docker.createContainer(createOptions(spec, network, host, secretEnv));
+    return await create();
   } catch (err) {
     // The inventory's network sweep may have removed an empty team network in between: make it again, once.
     const e = err as { statusCode?: number; message?: string };
     if (e.statusCode !== 404 || !/network/i.test(e.message ?? "")) throw err;
-    await ensureTeamNetwork(docker, spec.labels.team);
-    return docker.createContainer(createOptions(spec, network, host, secretEnv));
+    await ensureTeamNetwork(docker, owner, host.fence);
+    return create();
   }
 }

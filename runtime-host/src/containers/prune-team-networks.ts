@@ -1,17 +1,21 @@
 // Remove team networks no container uses any more (a stopped container still counts: it would
 // not start again without its network). Networks younger than MIN_AGE_MS are left alone, since
-// a container may be about to join one (see ensureTeamNetwork).
+// a container may be about to join one (see ensureTeamNetwork). This is also how a deleted team's
+// network goes, and the slug-named networks of an older Berth once their containers are replaced.
+import { LEGACY_TEAM_NETWORK_PREFIX } from "@berth/core/apps";
 import { LABELS } from "@berth/core/host-jobs";
 import type Docker from "dockerode";
-import { teamNetworkName } from "./team-network.ts";
+
+const TEAM_NETWORK_PREFIX = "berth_net_";
 
 const MIN_AGE_MS = 5 * 60_000;
 
 /** `prefix` narrows the sweep to some teams' networks (tests share the engine with the stack). */
 export async function pruneTeamNetworks(docker: Docker, opts: { now?: number; prefix?: string } = {}): Promise<string[]> {
-  const { now = Date.now(), prefix = teamNetworkName("") } = opts;
+  const { now = Date.now() } = opts;
+  const prefixes = opts.prefix ? [opts.prefix] : [TEAM_NETWORK_PREFIX, LEGACY_TEAM_NETWORK_PREFIX];
   const networks = (await docker.listNetworks({ filters: { label: [`${LABELS.managed}=true`] } })).filter(
-    (n) => n.Name.startsWith(prefix) && now - Date.parse(n.Created) > MIN_AGE_MS,
+    (n) => prefixes.some((p) => n.Name.startsWith(p)) && now - Date.parse(n.Created) > MIN_AGE_MS,
   );
   if (networks.length === 0) return [];
   const inUse = new Set<string>();

@@ -7,6 +7,7 @@ import type { HostIdentity } from "../containers/create-container.ts";
 import { listContainers } from "../containers/list-containers.ts";
 import { runOneOff } from "../containers/one-off-container.ts";
 import { probeContainer } from "../containers/probe-container.ts";
+import { removeVolumes } from "../containers/remove-volumes.ts";
 import { runContainer } from "../containers/run-container.ts";
 
 /** What every handler gets besides its payload: this host's engine, its identity and private key, and its publish address. */
@@ -21,6 +22,7 @@ export const catalog: Catalog = {
   containerOneOff: (p, { docker, ...host }) => runOneOff(docker, { spec: p.spec, host, timeoutS: p.timeoutS, pull: p.pull }),
   containerAction: (p, { docker }) => containerAction(docker, p.name, p.action),
   containerCommit: (p, { docker }) => commitContainer(docker, p),
+  volumesRemove: (p, { docker }) => removeVolumes(docker, p.appId),
 };
 
 export const byName = new Map<string, HostJobKey>(Object.entries(HOST_JOBS).map(([key, def]) => [def.name, key as HostJobKey]));

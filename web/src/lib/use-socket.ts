@@ -32,6 +32,12 @@ export function useSocket(rooms: string | readonly string[] | null, bind: (socke
       // Events sent while the socket was away are lost: whoever cares reads the state again.
       if (++connects > 1) for (const fn of reconnects) fn();
     });
+    // Rights taken away while the page is open: the session is gone (sign in again), or a room or
+    // terminal was dropped (the terminal view shows its exit reason; others may listen for the event).
+    socket.on("revoked", (p) => {
+      window.dispatchEvent(new CustomEvent("berth:revoked", { detail: p }));
+      if (p.what === "connection") window.location.assign(`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+    });
     bindRef.current(socket, { onReconnect: (fn) => reconnects.push(fn) });
     return () => {
       socket.disconnect();

@@ -5,14 +5,14 @@
 // themselves. A usable image is in Berth's registry and pullable by the team: `berth/…`, the
 // team's own namespace, or a repository marked public — the registry's own rules for a pull.
 import { berthRegistryAliases, isSameRegistry, normalizeImageRef, parseImageRef, repositoryIn } from "@berth/core/image-ref";
+import { SYSTEM_NAMESPACE } from "@berth/core/registry/grant";
 import type { Db } from "@berth/db";
 import type Docker from "dockerode";
 import { BuildFailure, registryHint } from "./build-errors.ts";
 import { asText, type Instruction, parseDockerfile, splitWords } from "./parse-dockerfile.ts";
 import { readContextDockerfile } from "./read-context-dockerfile.ts";
+import { refuseRemoteAddSources } from "./remote-add-sources.ts";
 
-/** Base images every team may use (web's registry token server says the same). */
-const SYSTEM_NAMESPACE = "berth";
 const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
 
 type Stages = { names: ReadonlySet<string>; count: number };
@@ -133,6 +133,8 @@ export async function checkBaseImages(opts: CheckBaseImagesOptions): Promise<voi
   const dockerfile = await readContextDockerfile(opts.contextPath, opts.signal);
   // No Dockerfile: the engine reports that in its own words (see build-errors.ts).
   if (!dockerfile) return;
+  // Not an image, but checked here for the same reason: the engine would fetch it before any step runs.
+  refuseRemoteAddSources(dockerfile);
 
   const publicRepos = new Map<string, Promise<boolean>>();
   const refusal = async (ref: ImageReference): Promise<string | undefined> => {
@@ -155,6 +157,7 @@ export async function checkBaseImages(opts: CheckBaseImagesOptions): Promise<voi
   // A base image's own ONBUILD triggers run in this build too, and any team can push an image that carries some.
   for (const base of bases.values()) {
     for (const trigger of await onBuildTriggers(opts.docker, base.word)) {
+      refuseRemoteAddSources(trigger, `${base.written}: its ONBUILD trigger `);
       for (const ref of imageReferences(parseDockerfile(trigger), base.stages)) {
         const refused = await refusal(ref);
         if (refused) throw new BuildFailure(`${base.written}: its ONBUILD trigger ${ref.written}: ${refused}`);

@@ -1,12 +1,19 @@
 // A build whose source is `repo:<url>#<ref>` starts here: the worker fetches that one commit
 // (shallow, into a throwaway repository) and archives it into the build context file, so the rest
-// of the build runs exactly as for an upload. Only http(s) and git URLs are allowed (git's own
-// `protocol.allow` too, so a redirect or submodule cannot switch to file:// or ext::), nothing asks
-// for a password, and credentials in the URL never reach a log, a row or a message.
+// of the build runs exactly as for an upload. Only http(s) URLs are allowed (git's own
+// `protocol.allow` too, so a submodule cannot switch to file:// or ext::), nothing asks for a
+// password, and credentials in the URL never reach a log, a row or a message. The URL passes the
+// outbound policy first (control/src/outbound) and git is held to the checked address, with no
+// redirects (git-pin.ts): a refused destination never reaches git. git's own words about a failed
+// connection are not passed on (they would tell open ports from closed ones): one message says it.
 import { spawn } from "node:child_process";
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { checkDestination, type Destination } from "@berth/control/outbound/check-destination";
+import { gitPinConfig } from "@berth/control/outbound/git-pin";
+import { type OutboundPolicy, strictPolicy } from "@berth/control/outbound/outbound-policy";
 import { gitRef, MAX_BUILD_CONTEXT_BYTES, redactUrl, repositoryUrl } from "@berth/core/apps";
+import { AppError } from "@berth/core/errors";
 import { BuildFailure } from "./build-errors.ts";
 
 export const REPO_SOURCE_PREFIX = "repo:";
@@ -36,8 +43,6 @@ const GIT_CONFIG = [
   "-c",
   "protocol.https.allow=always",
   "-c",
-  "protocol.git.allow=always",
-  "-c",
   "core.hooksPath=/dev/null",
   "-c",
   "credential.helper=",
@@ -55,12 +60,28 @@ export type FetchInput = {
   signal?: AbortSignal;
   timeoutMs?: number;
   maxBytes?: number;
+  /**
+   * The outbound policy (control's loadOutboundPolicy: the admin's allow list, Berth's own
+   * addresses). Without it, nothing is allowed beyond public addresses that are not this machine's.
+   */
+  policy?: OutboundPolicy;
 };
+
+/** Checks the URL against the policy; a refusal is the build's failure, in the policy's words. */
+export async function checkRepoDestination(url: string, policy: OutboundPolicy): Promise<Destination> {
+  try {
+    return await checkDestination(policy, url);
+  } catch (e) {
+    if (e instanceof AppError) throw new BuildFailure(e.message);
+    throw e;
+  }
+}
 
 /** Fetches `ref` of `url` at depth 1 and writes `git archive` of it to `dest`; returns the commit. */
 export async function fetchRepository(input: FetchInput): Promise<{ sha: string }> {
   const { url, ref } = input;
   checkRepoTarget(url, ref);
+  const dest = await checkRepoDestination(url, input.policy ?? strictPolicy());
   const maxBytes = input.maxBytes ?? MAX_BUILD_CONTEXT_BYTES;
   const dir = await mkdtemp(join(input.workDir, "fetch-"));
   // Our own timer rather than AbortSignal.timeout(): one held only by AbortSignal.any() can be
@@ -70,7 +91,7 @@ export async function fetchRepository(input: FetchInput): Promise<{ sha: string 
   const deadline = timeout.signal;
   const signal = input.signal ? AbortSignal.any([input.signal, deadline]) : deadline;
   const git = (args: string[], opts: { watchSize?: boolean } = {}) =>
-    runGit(dir, [...GIT_CONFIG, ...args], { path: input.path, signal, maxBytes: opts.watchSize ? maxBytes : undefined });
+    runGit(dir, [...GIT_CONFIG, ...gitPinConfig(dest), ...args], { path: input.path, signal, maxBytes: opts.watchSize ? maxBytes : undefined });
   try {
     await git(["init", "-q", "--bare", "."]);
     const fetched = await git(["fetch", "-q", "--depth", "1", "--no-tags", "--", url, ref], { watchSize: true });
@@ -80,7 +101,7 @@ export async function fetchRepository(input: FetchInput): Promise<{ sha: string 
         ? `the repository is larger than ${maxBytes / 1024 / 1024} MiB`
         : deadline.aborted
           ? `timed out after ${(input.timeoutMs ?? FETCH_TIMEOUT_MS) / 1000} s`
-          : lastLines(fetched.stderr) || `git exited with ${fetched.code}`;
+          : gitFailure(fetched.stderr, dest) || `git exited with ${fetched.code}`;
       throw new BuildFailure(`could not fetch ${ref} from ${redactUrl(url)}: ${redactUrl(why)}`);
     }
     const head = await git(["rev-parse", "--verify", "FETCH_HEAD^{commit}"]);
@@ -98,6 +119,23 @@ export async function fetchRepository(input: FetchInput): Promise<{ sha: string 
     clearTimeout(timer);
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What a failed fetch tells the user. Connection failures get one message whatever the cause
+ * (refused, timed out, reset, TLS), so a build cannot be used to probe which ports answer.
+ */
+function gitFailure(stderr: string, dest: Destination): string {
+  const text = stderr.toLowerCase();
+  if (/redirect|returned error: 30[1-8]\b/.test(text)) return `${dest.url.host} answered with a redirect, which Berth does not follow; use the final URL`;
+  if (/certificate/.test(text)) return `the TLS certificate of ${dest.url.host} could not be verified`;
+  if (
+    /failed to connect|could not resolve|connection (refused|reset|timed out)|timed out|couldn't connect|ssl|tls|gnutls|empty reply|recv failure|send failure/.test(
+      text,
+    )
+  )
+    return `could not connect to ${dest.url.host} (or it did not answer as a git server)`;
+  return lastLines(stderr);
 }
 
 const lastLines = (text: string) => text.trim().split("\n").slice(-3).join(" ").slice(0, 500);

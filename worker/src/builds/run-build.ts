@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { appendBuildEnd, type DeployLog, deployLog } from "@berth/control/deployments/deploy-log";
 import { setDeploymentStatus } from "@berth/control/deployments/set-deployment-status";
+import { loadOutboundPolicy } from "@berth/control/outbound/outbound-policy";
 import { registryAuth } from "@berth/control/registry/registry-auth";
 import type { JobPayload } from "@berth/core";
 import { appRepository, deployCancelKey, redactUrl } from "@berth/core/apps";
@@ -14,14 +15,32 @@ import { LAST_WRITE_GRANT_KEY, READONLY_KEY } from "@berth/core/registry/grant";
 import type { Redis } from "ioredis";
 import type { Config } from "../config.ts";
 import type { JobContext } from "../jobs/context.ts";
+import { appRepositoryFetch } from "./app-repository-fetch.ts";
 import { BuildFailure, MAX_ERROR_CHARS } from "./build-errors.ts";
 import { buildImage } from "./build-image.ts";
+import { ensureBuildNetwork } from "./build-network.ts";
 import { checkBaseImages } from "./check-base-images.ts";
+import { checkBuildLabels } from "./check-labels.ts";
+import { fetchAddSources } from "./fetch-add-sources.ts";
 import { fetchRepository, parseRepoSource } from "./fetch-repository.ts";
 import type { RegistryAuth } from "./push-image.ts";
 
 export type BuildDeps = Pick<JobContext, "db" | "redis" | "docker" | "tokenKeys" | "log" | "attempt"> & {
-  config: Pick<Config, "BERTH_BUILD_DIR" | "BERTH_BUILD_TIMEOUT_S" | "PATH" | "BERTH_REGISTRY_PORT" | "BERTH_REGISTRY_SERVICE">;
+  config: Pick<
+    Config,
+    | "BERTH_BUILD_DIR"
+    | "BERTH_BUILD_TIMEOUT_S"
+    | "PATH"
+    | "BERTH_REGISTRY_PORT"
+    | "BERTH_REGISTRY_SERVICE"
+    | "BERTH_ENCRYPTION_KEY"
+    | "BERTH_PUBLIC_URL"
+    | "BERTH_BUILD_NETWORK"
+    | "BERTH_BUILD_EGRESS_ALLOW"
+    | "BERTH_BUILD_MEMORY_MB"
+    | "BERTH_BUILD_CPUS"
+    | "BERTH_BUILD_PIDS"
+  >;
 };
 
 export async function buildRun(payload: JobPayload<"buildRun">, ctx: BuildDeps): Promise<void> {
@@ -49,9 +68,9 @@ export async function buildRun(payload: JobPayload<"buildRun">, ctx: BuildDeps):
   try {
     const fromRepo = parseRepoSource(row.source ?? "");
     if (fromRepo) {
-      // The row holds the URL without credentials; the app's own URL (same but for them) is what is fetched.
-      const own = row.app.repoUrl;
-      const url = own !== null && redactUrl(own) === fromRepo.url ? own : fromRepo.url;
+      // The row holds the URL without credentials; the app's own URL (same but for them, unsealed) is what is
+      // fetched, through the outbound policy (control/src/outbound) as it stands now.
+      const { url, policy } = await appRepositoryFetch(ctx, row.appId, fromRepo.url);
       await log.write(`Fetching ${fromRepo.ref} from ${redactUrl(url)}`);
       const { sha } = await fetchRepository({
         url,
@@ -60,6 +79,7 @@ export async function buildRun(payload: JobPayload<"buildRun">, ctx: BuildDeps):
         workDir: resolve(ctx.config.BERTH_BUILD_DIR),
         path: ctx.config.PATH,
         signal: watch.signal,
+        policy,
       });
       await log.write(`Fetched ${redactUrl(url)} ${fromRepo.ref} at ${sha}`);
     }
@@ -68,8 +88,13 @@ export async function buildRun(payload: JobPayload<"buildRun">, ctx: BuildDeps):
       .catch(() => null);
     if (size === null) throw new BuildFailure("the build context is missing: it was never uploaded, or already removed");
     await log.write(`Building ${team}/${app} from ${fromRepo ? "the fetched commit" : "an uploaded context"} (${formatSize(size)})`);
+    // ADD <url>: fetched here through the outbound policy and made a COPY (the engine would fetch past it).
+    const outbound = await loadOutboundPolicy(ctx.db, { publicUrl: ctx.config.BERTH_PUBLIC_URL });
+    await fetchAddSources({ contextPath, policy: outbound, path: ctx.config.PATH, log, signal: watch.signal });
     // With `pull: false` the engine uses whatever image it has: only those the team may pull are allowed.
     await checkBaseImages({ db: ctx.db, docker: ctx.docker, contextPath, team, registryPort: ctx.config.BERTH_REGISTRY_PORT, signal: watch.signal });
+    await checkBuildLabels({ docker: ctx.docker, contextPath, team, registryPort: ctx.config.BERTH_REGISTRY_PORT, signal: watch.signal });
+    const network = await ensureBuildNetwork(ctx.docker, { name: ctx.config.BERTH_BUILD_NETWORK, allow: ctx.config.BERTH_BUILD_EGRESS_ALLOW });
     if (await ctx.redis.exists(deployCancelKey(payload.deploymentId))) throw new BuildFailure("cancelled by a user", "cancelled");
     const out = await buildImage({
       docker: ctx.docker,
@@ -84,6 +109,8 @@ export async function buildRun(payload: JobPayload<"buildRun">, ctx: BuildDeps):
       log,
       signal: watch.signal,
       timeoutMs: ctx.config.BERTH_BUILD_TIMEOUT_S * 1000,
+      network,
+      limits: { memoryBytes: ctx.config.BERTH_BUILD_MEMORY_MB * 1024 ** 2, cpus: ctx.config.BERTH_BUILD_CPUS, pids: ctx.config.BERTH_BUILD_PIDS },
     });
     await ctx.db.build.update({ where: { id: row.id }, data: { status: "succeeded", imageRef: out.imageRef, digest: out.digest, finishedAt: new Date() } });
     await log.write(`Built and pushed ${out.imageRef}@${out.digest} in ${((Date.now() - started) / 1000).toFixed(1)} s`);

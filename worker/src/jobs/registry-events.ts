@@ -3,6 +3,7 @@
 // drops its queue): registry-reconcile.ts repairs what was missed.
 import type { JobPayload, RegistryEvent } from "@berth/core";
 import { describeImage } from "@berth/core/registry/describe-image";
+import { SYSTEM_NAMESPACE } from "@berth/core/registry/grant";
 import { INTERNAL_SUBJECT, MANIFEST_TYPES } from "@berth/core/registry/registry-client";
 import type { JobContext } from "./context.ts";
 import { notifyWebhooks } from "./notify-webhooks.ts";
@@ -13,7 +14,16 @@ export async function registryEvent(payload: JobPayload<"registryEvent">, ctx: J
   const e = payload.event;
   const [namespace, ...rest] = e.target.repository.split("/");
   const team = await ctx.db.team.findUnique({ where: { slug: namespace ?? "" }, select: { id: true } });
-  if (!team || rest.length === 0) return; // the system namespace (base images) has no team
+  if (rest.length === 0 || namespace === SYSTEM_NAMESPACE) return; // base images have no team
+  if (!team) {
+    // A write to a deleted team's namespace that began before the deletion (a token issued
+    // earlier, a build still running) must not leave an image for the slug's next owner (web's
+    // purge-team-images.ts empties the namespace when the team is deleted).
+    if (e.action === "push" && isManifest(e) && e.target.digest && (await wasDeletedTeam(ctx, namespace ?? ""))) {
+      await ctx.registry.deleteManifest(e.target.repository, e.target.digest);
+    }
+    return;
+  }
   const name = rest.join("/");
 
   if (e.action === "push" && isManifest(e) && e.target.tag && e.target.digest) {
@@ -49,6 +59,9 @@ export async function registryEvent(payload: JobPayload<"registryEvent">, ctx: J
     if (repo) await ctx.db.imageTag.deleteMany({ where: { repositoryId: repo.id, digest: e.target.digest } });
   }
 }
+
+const wasDeletedTeam = async (ctx: Pick<JobContext, "db">, slug: string) =>
+  (await ctx.db.auditEvent.count({ where: { action: "team.deleted", target: slug, teamId: null } })) > 0;
 
 export async function upsertTag(
   ctx: Pick<JobContext, "db" | "registry">,

@@ -2,6 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { authClient } from "@/lib/auth-client";
+import { safeNext } from "@/lib/safe-next";
 
 export function SignInForm({ next }: { next: string }) {
   const router = useRouter();
@@ -17,7 +18,7 @@ export function SignInForm({ next }: { next: string }) {
       setError(error.status === 429 ? "Too many attempts; wait a minute and try again." : (error.message ?? "Sign-in failed."));
       return;
     }
-    router.replace(next);
+    router.replace(safeNext(next));
     router.refresh();
   }
 

@@ -1,14 +1,15 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { safeNext } from "@/lib/safe-next";
 import { currentUser } from "@/server/auth/session";
 import { SignUpForm } from "./sign-up-form";
 
 export const dynamic = "force-dynamic";
 
-export default async function SignUpPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+export default async function SignUpPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
   const { next } = await searchParams;
-  // Only local paths: never bounce a new user to another site.
-  const target = next?.startsWith("/") && !next.startsWith("//") ? next : "/";
+  // Only a path on this instance: never bounce a user to another site.
+  const target = safeNext(next);
   if (await currentUser()) redirect(target);
   const signIn = target === "/" ? "/sign-in" : `/sign-in?next=${encodeURIComponent(target)}`;
   return (

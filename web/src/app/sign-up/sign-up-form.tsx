@@ -2,6 +2,7 @@
 import { namespaceSlug } from "@berth/core";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
+import { safeNext } from "@/lib/safe-next";
 
 const input = "mt-1 w-full rounded-md border border-slate-300 px-3 py-2 focus:border-indigo-500 focus:outline-none";
 const MIN_PASSWORD = 10;
@@ -54,7 +55,7 @@ export function SignUpForm({ next }: { next: string }) {
     } finally {
       setBusy(false);
     }
-    router.replace(next);
+    router.replace(safeNext(next));
     router.refresh();
   }
 

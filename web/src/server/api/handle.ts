@@ -1,10 +1,13 @@
 // Turns a route definition from @berth/core's ROUTES and a domain call into a Next.js route
-// handler: resolve the caller, authorize, validate params/body/query, call, map errors.
+// handler: refuse cross-site cookie mutations (http/cross-site.ts), resolve the caller, authorize,
+// validate params/body/query, call, map errors.
 import { AppError, isAppError, type RouteDef } from "@berth/core";
 import type { z } from "zod";
+import { env } from "../../env.ts";
 import { authorize, type TeamContext } from "../auth/authorize.ts";
 import { type Caller, resolveCaller } from "../auth/caller.ts";
 import { ctx } from "../context.ts";
+import { refuseCrossSite, type SitePolicy, sitePolicy } from "../http/cross-site.ts";
 import { readJsonBody } from "./read-body.ts";
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
@@ -20,9 +23,16 @@ export type HandlerInput<R extends RouteDef> = {
 
 type NextContext = { params: Promise<Record<string, string | string[]>> };
 
+let site: SitePolicy | undefined;
+const policy = () => {
+  site ??= sitePolicy(env().trustedOrigins);
+  return site;
+};
+
 export function handle<R extends RouteDef>(def: R, fn: (input: HandlerInput<R>) => Promise<unknown>) {
   return async (req: Request, next?: NextContext): Promise<Response> => {
     try {
+      refuseCrossSite(policy(), req);
       const raw = (await next?.params) ?? {};
       const params = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
       const deps = ctx();

@@ -4,6 +4,7 @@
 import type { HostCaller } from "@berth/control/hosts/call-host";
 import type { JobDef } from "@berth/core";
 import type { Logger } from "@berth/core/logger";
+import type { RegistryClient } from "@berth/core/registry/registry-client";
 import type { TokenKeys } from "@berth/core/registry/token-keys";
 import type { Db } from "@berth/db";
 import type { Redis } from "ioredis";
@@ -23,6 +24,8 @@ export type AppSettings = {
   /** Apps' bare repositories (`<teamId>/<appId>.git`). */
   gitDir: string;
   hostStaleMs: number;
+  /** The dashboard's URL: its host is one of the control plane's own (the outbound policy refuses it). */
+  publicUrl: string;
 };
 
 export type Enqueue = <S extends z.ZodType>(def: JobDef<string, S>, payload: z.input<S>, opts?: { jobId?: string }) => Promise<void>;
@@ -32,6 +35,8 @@ export type AppDeps = {
   redis: Redis;
   log: Logger;
   registryKeys: () => TokenKeys;
+  /** Berth's registry, as web reads it (manifests for a team's storage use). */
+  registry: RegistryClient;
   enqueue: Enqueue;
   /** Removes a job that has not started yet; false when it is gone or already running. */
   dequeue: (queueName: string, jobId: string) => Promise<boolean>;
@@ -48,6 +53,7 @@ export function appDeps(): AppDeps {
     redis: c.redis,
     log: c.log,
     registryKeys: c.registryKeys,
+    registry: c.registry,
     async enqueue(def, payload, opts = {}) {
       // Validated here too, so a malformed payload fails at the producer, not in the worker.
       await queue(def.queue).add(def.name, def.schema.parse(payload), { ...opts, removeOnComplete: 1000, removeOnFail: 1000 });
@@ -69,6 +75,7 @@ export function appDeps(): AppDeps {
       buildDir: e.buildDir,
       gitDir: e.gitDir,
       hostStaleMs: e.BERTH_HOST_STALE_MS,
+      publicUrl: e.publicUrl,
     },
   };
 }

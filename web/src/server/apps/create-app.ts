@@ -8,6 +8,7 @@ import type { TeamContext } from "../auth/authorize.ts";
 import type { Caller } from "../auth/caller.ts";
 import { oneDeploymentView } from "../deployments/deployment-view.ts";
 import { launch } from "../deployments/launch.ts";
+import { assertAppQuotas } from "../limits/quotas.ts";
 import { type RepositoryInput, repositoryAudit, repositoryData } from "../repository/repository-fields.ts";
 import { claimDefaultHostname } from "./app-address.ts";
 import type { AppDeps } from "./app-deps.ts";
@@ -22,8 +23,10 @@ export async function createApp(deps: AppDeps, caller: Caller, team: TeamContext
   const { db, settings } = deps;
   assertMayMount(caller, input.config?.binds);
   const config = mergeConfig(DEFAULT_APP_CONFIG, input.config);
+  await assertAppQuotas(db, team, null, config);
   const image = input.image ? await resolveDeployableImage(db, team, input.image, berthRegistryAliases(settings.registryPort)) : null;
 
+  const repository = input.repository ? await repositoryData(deps, input.repository, "main") : {};
   const exists = await db.app.findUnique({ where: { teamId_name: { teamId: team.id, name: input.name } }, select: { id: true } });
   if (exists) throw new AppError("CONFLICT", `team ${team.slug} already has an app named "${input.name}"`);
   let app: Awaited<ReturnType<typeof db.app.create>>;
@@ -36,7 +39,7 @@ export async function createApp(deps: AppDeps, caller: Caller, team: TeamContext
           name: input.name,
           sourceType: image ? "image" : "git",
           imageRef: image?.ref ?? null,
-          ...(input.repository ? repositoryData(input.repository, "main") : {}),
+          ...repository,
           config: config as never,
           envVars: { create: sealEnv(settings.encryptionKey, input.env) },
         },

@@ -8,8 +8,11 @@ import type { Caller } from "../auth/caller.ts";
 import { launch } from "../deployments/launch.ts";
 import type { AppDeps } from "./app-deps.ts";
 import { storedConfig } from "./find-app.ts";
+import { requireAdminForPrivilegedApp } from "./privileged-app.ts";
 
 export async function redeployAfterChange(deps: AppDeps, caller: Caller, app: App, opts: { imageChanged: boolean }) {
+  // Its callers check before they save; this is the last gate before a new release of it starts.
+  requireAdminForPrivilegedApp(caller, app, "redeploy it");
   const live = await liveRelease(deps.db, app.id);
   if (!live) return null;
   if (opts.imageChanged && app.sourceType === "image" && app.imageRef) {

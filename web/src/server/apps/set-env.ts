@@ -7,12 +7,14 @@ import { oneDeploymentView } from "../deployments/deployment-view.ts";
 import type { AppDeps } from "./app-deps.ts";
 import { envView } from "./app-view.ts";
 import { findApp } from "./find-app.ts";
+import { requireAdminForPrivilegedApp } from "./privileged-app.ts";
 import { redeployAfterChange } from "./redeploy-after-change.ts";
 import { type EnvInput, sealedValue } from "./seal-env.ts";
 
 export async function setEnv(deps: AppDeps, caller: Caller, team: TeamContext, name: string, input: { set: EnvInput; unset: string[] }) {
   const { db, settings } = deps;
   const app = await findApp(db, team.id, name);
+  requireAdminForPrivilegedApp(caller, app, "change its env");
   const both = input.unset.filter((k) => k in input.set);
   if (both.length) throw new AppError("BAD_REQUEST", `set and unset both name ${both.join(", ")}`);
   const setKeys = Object.keys(input.set);

@@ -7,12 +7,14 @@ import { recordAudit } from "../audit/record-audit.ts";
 import type { TeamContext } from "../auth/authorize.ts";
 import type { Caller } from "../auth/caller.ts";
 import { oneDeploymentView } from "../deployments/deployment-view.ts";
+import { assertAppQuotas } from "../limits/quotas.ts";
 import { type RepositoryInput, repositoryAudit, repositoryData } from "../repository/repository-fields.ts";
 import type { AppDeps } from "./app-deps.ts";
 import { oneAppView } from "./app-view.ts";
-import { assertMayChangeCode, assertMayMount } from "./binds-guard.ts";
+import { assertMayMount } from "./binds-guard.ts";
 import { findApp, storedConfig } from "./find-app.ts";
 import { mergeConfig } from "./merge-config.ts";
+import { requireAdminForPrivilegedApp } from "./privileged-app.ts";
 import { redeployAfterChange } from "./redeploy-after-change.ts";
 
 export async function updateApp(
@@ -27,15 +29,15 @@ export async function updateApp(
   assertMayMount(caller, input.config?.binds);
   const before = storedConfig(app.config);
   const config = mergeConfig(before, input.config);
+  await assertAppQuotas(db, team, app.id, config);
   const image = input.image ? (await resolveDeployableImage(db, team, input.image, berthRegistryAliases(settings.registryPort))).ref : app.imageRef;
   const imageChanged = image !== app.imageRef;
   const configChanged = JSON.stringify(config) !== JSON.stringify(before);
-  if (imageChanged || JSON.stringify(config.cmd) !== JSON.stringify(before.cmd)) assertMayChangeCode(caller, before);
+  // Any change redeploys it, and config (volumes over its code, its command) is code too.
+  if (imageChanged || configChanged || input.repository !== undefined) requireAdminForPrivilegedApp(caller, app, "change its image, config or repository");
   const repoChanged = input.repository !== undefined;
   if (repoChanged) {
-    // A repository is where the app's next code comes from.
-    assertMayChangeCode(caller, before);
-    await db.app.update({ where: { id: app.id }, data: repositoryData(input.repository ?? null, app.deployBranch) });
+    await db.app.update({ where: { id: app.id }, data: await repositoryData(deps, input.repository ?? null, app.deployBranch) });
     await recordAudit(db, {
       action: "app.repository_set",
       actorId: caller.user.id,

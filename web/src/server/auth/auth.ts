@@ -10,8 +10,10 @@ import { nextCookies } from "better-auth/next-js";
 import type { Redis } from "ioredis";
 import { recordAudit } from "../audit/record-audit.ts";
 import { clientIp } from "../limits/client-ip.ts";
-import { consume, LIMITS, refuseIfExhausted } from "../limits/rate-limit.ts";
+import { countPasswordFailure, refusePasswordAttempt } from "../limits/password-attempts.ts";
+import { consume, LIMITS } from "../limits/rate-limit.ts";
 import { getSettings } from "../settings/instance-settings.ts";
+import { publishRightsChanged } from "./rights-changed.ts";
 
 type Options = { db: Db; redis: Redis; secret: string; baseURL: string; trustedOrigins: string[] };
 
@@ -73,6 +75,10 @@ export function createAuth(opts: Options) {
     // Berth's own limits below are in Redis, so they hold across web processes.
     rateLimit: { enabled: false },
     databaseHooks: {
+      // Sign-out, revoking a session, a password reset: that session's sockets go too (sockets/socket-rights.ts).
+      session: {
+        delete: { after: (session) => publishRightsChanged(redis, { userIds: [session.userId], reason: "your session ended (signed out or revoked)" }) },
+      },
       user: {
         create: {
           before: async (user) => {
@@ -91,6 +97,14 @@ export function createAuth(opts: Options) {
             });
           },
         },
+        // The username names the personal namespace (its team, images and repositories): chosen and
+        // checked at sign-up, never changed afterwards, whichever better-auth route (/update-user) asks.
+        update: {
+          before: async (data) => {
+            if (data.username !== undefined)
+              toApiError(new AppError("BAD_REQUEST", "a username cannot be changed: it names your personal namespace, its images and its repositories"));
+          },
+        },
       },
     },
     hooks: {
@@ -103,10 +117,9 @@ export function createAuth(opts: Options) {
           }
           if (ctx.path === "/sign-in/email") {
             await consume(redis, LIMITS.signInPerIp(ip), "sign-in attempts from your address");
-            // Per account only failures count: guessing a password is limited, signing in is not.
+            // Only failures count, and only from this address: a stranger cannot lock the owner out.
             const email = typeof ctx.body?.email === "string" ? ctx.body.email : "";
-            if (email)
-              await refuseIfExhausted(redis, LIMITS.signInFailuresPerAccount(email), "too many failed sign-ins for this account; try again in 10 minutes");
+            if (email) await refusePasswordAttempt(redis, ip, email);
           }
         } catch (err) {
           toApiError(err);
@@ -120,7 +133,7 @@ export function createAuth(opts: Options) {
           else {
             const email = typeof ctx.body?.email === "string" ? ctx.body.email.slice(0, 254) : null;
             await recordAudit(db, { action: "auth.sign_in_failed", actorId: null, target: email, ipAddress: ip });
-            if (email) await consume(redis, LIMITS.signInFailuresPerAccount(email), "failed sign-ins").catch(() => {});
+            if (email) await countPasswordFailure(redis, ip, email);
           }
         }
         if (ctx.path === "/sign-up/email" && session)

@@ -8,7 +8,7 @@ import type { Caller } from "../auth/caller.ts";
 import { issueRegistryToken } from "../registry/issue-token.ts";
 
 export async function registryCredentials(
-  deps: Pick<AppDeps, "db" | "redis" | "registryKeys" | "settings">,
+  deps: Pick<AppDeps, "db" | "redis" | "registry" | "registryKeys" | "settings">,
   caller: Caller,
   repository: string,
   actions: ("pull" | "push")[],

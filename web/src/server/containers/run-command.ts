@@ -6,10 +6,12 @@ import { placeOnOnlineHosts } from "@berth/control/hosts/place-replicas";
 import { liveRelease } from "@berth/control/releases/live-release";
 import { releaseConfigOf } from "@berth/control/releases/release-config";
 import { releaseSpec } from "@berth/control/replicas/release-spec";
+import { sharedLegacyVolumes } from "@berth/control/replicas/shared-legacy-volumes";
 import { AppError, oneOffName } from "@berth/core";
 import { berthRegistryAliases, berthRepositoryOf, formatImageRef, pinImageRef, requireImageRef } from "@berth/core/image-ref";
 import type { AppDeps } from "../apps/app-deps.ts";
 import { findApp } from "../apps/find-app.ts";
+import { requireAdminForPrivilegedApp } from "../apps/privileged-app.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import type { TeamContext } from "../auth/authorize.ts";
 import type { Caller } from "../auth/caller.ts";
@@ -24,6 +26,7 @@ export async function runCommand(deps: AppDeps, caller: Caller, team: TeamContex
   const release = await liveRelease(db, app.id);
   if (!release) throw new AppError("CONFLICT", `app ${app.name} has no live release to run a command in; deploy it first`);
   const config = releaseConfigOf(release);
+  requireAdminForPrivilegedApp(caller, app, "run commands in it", [config.app]);
 
   const repository = berthRepositoryOf(release.imageRef, berthRegistryAliases(settings.registryPort));
   const pull = repository ? await registryCredentials(deps, caller, repository, ["pull"]) : undefined;
@@ -36,11 +39,17 @@ export async function runCommand(deps: AppDeps, caller: Caller, team: TeamContex
   const spec = releaseSpec({
     name: oneOffName(team.slug, app.name, randomBytes(4).toString("hex")),
     team: team.slug,
+    teamId: team.id,
     app: app.name,
     appId: app.id,
     release: { version: release.version, imageRef: image, config },
     encryptionKey: settings.encryptionKey,
     host,
+    sharedLegacy: await sharedLegacyVolumes(
+      db,
+      { id: app.id, name: app.name, teamSlug: team.slug },
+      config.app.volumes.map((v) => v.name),
+    ),
     oneOff: { cmd: input.cmd },
   });
   const started = Date.now();

@@ -4,8 +4,8 @@ import { resolveDeployableImage } from "@berth/control/images/deployable-image";
 import { AppError } from "@berth/core";
 import { berthRegistryAliases } from "@berth/core/image-ref";
 import type { AppDeps } from "../apps/app-deps.ts";
-import { assertMayChangeCode } from "../apps/binds-guard.ts";
-import { findApp, storedConfig } from "../apps/find-app.ts";
+import { findApp } from "../apps/find-app.ts";
+import { requireAdminForPrivilegedApp } from "../apps/privileged-app.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import type { TeamContext } from "../auth/authorize.ts";
 import type { Caller } from "../auth/caller.ts";
@@ -15,10 +15,11 @@ import { launch } from "./launch.ts";
 export async function createDeployment(deps: AppDeps, caller: Caller, team: TeamContext, name: string, input: { image?: string }) {
   const { db } = deps;
   const app = await findApp(db, team.id, name);
+  // Even the same reference: its tag may have moved to an image a developer pushed.
+  requireAdminForPrivilegedApp(caller, app, "deploy it");
   const wanted = input.image ?? app.imageRef;
   if (!wanted) throw new AppError("BAD_REQUEST", `app ${app.name} has no image; give one with "image" (or upload a build)`);
   const { ref } = await resolveDeployableImage(db, team, wanted, berthRegistryAliases(deps.settings.registryPort));
-  if (ref !== app.imageRef) assertMayChangeCode(caller, storedConfig(app.config));
   const d = await launch(deps, { appId: app.id, kind: "image", imageRef: ref, createdBy: caller.user.id });
   await recordAudit(db, {
     action: "deployment.created",

@@ -5,6 +5,7 @@
 import { rm } from "node:fs/promises";
 import type { AppDeps } from "../apps/app-deps.ts";
 import { recordAudit } from "../audit/record-audit.ts";
+import { assertBuildQuota, assertStorageQuota } from "../limits/quotas.ts";
 import { launch } from "./launch.ts";
 
 export type StartBuildInput = {
@@ -24,11 +25,13 @@ export type StartBuildInput = {
 /** A build row's source for a repository: never with the URL's credentials. */
 export const repoSource = (redactedUrl: string, ref: string) => `repo:${redactedUrl}#${ref}`;
 
-export async function startBuild(deps: Pick<AppDeps, "db" | "enqueue" | "redis">, input: StartBuildInput) {
+export async function startBuild(deps: Pick<AppDeps, "db" | "enqueue" | "redis" | "registry">, input: StartBuildInput) {
   const { db } = deps;
   const { app, buildId, actor } = input;
   let d: Awaited<ReturnType<typeof launch>>;
   try {
+    await assertBuildQuota(db, { id: app.teamId }, app.id);
+    await assertStorageQuota(deps, { id: app.teamId });
     await db.build.create({ data: { id: buildId, appId: app.id, status: "queued", source: input.source } });
     d = await launch(deps, { appId: app.id, kind: "build", buildId, createdBy: actor.userId });
   } catch (err) {

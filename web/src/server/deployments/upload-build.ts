@@ -11,8 +11,8 @@ import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { AppError, MAX_BUILD_CONTEXT_BYTES } from "@berth/core";
 import type { AppDeps } from "../apps/app-deps.ts";
-import { assertMayChangeCode } from "../apps/binds-guard.ts";
-import { findApp, storedConfig } from "../apps/find-app.ts";
+import { findApp } from "../apps/find-app.ts";
+import { requireAdminForPrivilegedApp } from "../apps/privileged-app.ts";
 import type { TeamContext } from "../auth/authorize.ts";
 import type { Caller } from "../auth/caller.ts";
 import { oneDeploymentView } from "./deployment-view.ts";
@@ -28,7 +28,7 @@ export async function uploadBuild(deps: AppDeps, caller: Caller, team: TeamConte
     throw new AppError("BAD_REQUEST", "send the build context as the raw body with Content-Type: application/x-tar or application/gzip");
   if (Number(req.headers.get("content-length") ?? 0) > MAX_BUILD_CONTEXT_BYTES) throw tooLarge();
   const app = await findApp(db, team.id, name);
-  assertMayChangeCode(caller, storedConfig(app.config));
+  requireAdminForPrivilegedApp(caller, app, "build and deploy it");
   if (!req.body) throw new AppError("BAD_REQUEST", "the build context is empty");
 
   const buildId = randomUUID();

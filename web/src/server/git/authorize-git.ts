@@ -5,9 +5,8 @@
 import { AppError, appName, slug } from "@berth/core";
 import type { App } from "@berth/db";
 import type { AppDeps } from "../apps/app-deps.ts";
-import { assertMayChangeCode } from "../apps/binds-guard.ts";
 import { createApp } from "../apps/create-app.ts";
-import { storedConfig } from "../apps/find-app.ts";
+import { requireAdminForPrivilegedApp } from "../apps/privileged-app.ts";
 import type { Auth } from "../auth/auth.ts";
 import { authorize, type TeamContext } from "../auth/authorize.ts";
 import { type Caller, toUser } from "../auth/caller.ts";
@@ -48,6 +47,6 @@ export async function authorizeGit(
     app = await deps.db.app.findUnique({ where: { teamId_name: { teamId: team.id, name: input.app } } });
     if (!app) throw failure ?? new AppError("CONFLICT", `app "${input.app}" could not be created`);
   }
-  if (input.push) assertMayChangeCode(caller, storedConfig(app.config));
+  if (input.push) requireAdminForPrivilegedApp(caller, app, "push code to it");
   return { caller, team, app };
 }

@@ -17,6 +17,7 @@ import { AppError, type DeploymentEnd, isAppError, MAX_BUILD_CONTEXT_BYTES } fro
 import { z } from "zod";
 import { appUrl, defaultHostname } from "../apps/app-address.ts";
 import type { AppDeps } from "../apps/app-deps.ts";
+import { isPrivilegedApp, requireAdminForPrivilegedApp } from "../apps/privileged-app.ts";
 import { startBuild } from "../deployments/start-build.ts";
 import { acquirePushLock, holdUntilPushEnds } from "./push-lock.ts";
 import { type PushSession, pushSession, pushSessionKey } from "./push-session.ts";
@@ -89,6 +90,11 @@ async function deployPush(
   if (target.new === ZERO) {
     say(`${branch} deleted: nothing deployed; the live release keeps serving`);
     return 0;
+  }
+  if (isPrivilegedApp(app.config)) {
+    // Checked when the push began (authorize-git.ts); again here, as mounts may have been added or the pusher demoted since.
+    const pusher = await deps.db.user.findUnique({ where: { id: session.userId }, select: { role: true } });
+    requireAdminForPrivilegedApp(pusher ? { role: pusher.role ?? "user", scopes: null } : null, app, "push code to it");
   }
 
   const env = gitEnv(deps.gitBase, { GIT_DIR: session.repo, ...quarantine(session.repo, body) });

@@ -1,5 +1,6 @@
 // An invitation is a link carrying a secret; only its SHA-256 is stored. When an email is
-// given, only the user with that email can accept it.
+// given, the link is meant to be sent there, and only an account holding that address, verified
+// or made through the link, can accept it (accept-invitation.ts).
 import { randomBytes } from "node:crypto";
 import { AppError, type Role } from "@berth/core";
 import type { Db } from "@berth/db";

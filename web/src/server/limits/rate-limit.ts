@@ -24,12 +24,13 @@ export async function refuseIfExhausted(redis: Redis, limit: Limit, message: str
 
 export const LIMITS = {
   signInPerIp: (ip: string): Limit => ({ key: `signin:ip:${ip}`, max: 30, windowSeconds: 60 }),
-  signInFailuresPerAccount: (email: string): Limit => ({ key: `signin:fail:${email.toLowerCase()}`, max: 10, windowSeconds: 600 }),
+  /** Failed passwords for one account from one address (password-attempts.ts): never the account alone. */
+  passwordFailuresPerIpAccount: (ip: string, account: string): Limit => ({ key: `pw:fail:${ip}:${account}`, max: 10, windowSeconds: 600 }),
+  /** Failed passwords from one address, over all accounts. */
+  passwordFailuresPerIp: (ip: string): Limit => ({ key: `pw:fail-ip:${ip}`, max: 100, windowSeconds: 600 }),
   signUpPerIp: (ip: string): Limit => ({ key: `signup:ip:${ip}`, max: 10, windowSeconds: 600 }),
   tokenCreatePerUser: (userId: string): Limit => ({ key: `token:create:${userId}`, max: 30, windowSeconds: 3600 }),
   badTokenPerIp: (ip: string): Limit => ({ key: `token:bad:${ip}`, max: 60, windowSeconds: 60 }),
-  /** Registry/git Basic logins that failed, per address (dockerd asks from its host's address). */
-  badLoginPerIp: (ip: string): Limit => ({ key: `login:bad:${ip}`, max: 60, windowSeconds: 60 }),
   /** App push webhooks whose signature (or app) was wrong, per address. */
   badWebhookPerIp: (ip: string): Limit => ({ key: `webhook:bad:${ip}`, max: 60, windowSeconds: 60 }),
 };

@@ -2,12 +2,15 @@
 // above their own, and a team always keeps at least one owner.
 import { AppError, outranks, type Role } from "@berth/core";
 import type { Db } from "@berth/db";
+import type { Redis } from "ioredis";
 import { recordAudit } from "../audit/record-audit.ts";
 import type { TeamContext } from "../auth/authorize.ts";
 import type { Caller } from "../auth/caller.ts";
+import { publishRightsChanged } from "../auth/rights-changed.ts";
 import { listMembers } from "./list-members.ts";
 
-export async function changeRole(db: Db, caller: Caller, team: TeamContext, userId: string, role: Role) {
+export async function changeRole(deps: { db: Db; redis: Redis }, caller: Caller, team: TeamContext, userId: string, role: Role) {
+  const { db } = deps;
   const target = await db.membership.findUnique({ where: { teamId_userId: { teamId: team.id, userId } } });
   if (!target) throw new AppError("NOT_FOUND", "no such member in this team");
   const from = target.role as Role;
@@ -21,6 +24,7 @@ export async function changeRole(db: Db, caller: Caller, team: TeamContext, user
       throw new AppError("CONFLICT", "a team must keep at least one owner");
     }
   });
+  await publishRightsChanged(deps.redis, { userIds: [userId], reason: `your role in ${team.slug} changed to ${role}` });
   await recordAudit(db, {
     action: "member.role_changed",
     actorId: caller.user.id,

@@ -2,11 +2,20 @@
 // transfer ownership or delete the team first.
 import { AppError, outranks, type Role } from "@berth/core";
 import type { Db } from "@berth/db";
+import type { Redis } from "ioredis";
 import { recordAudit } from "../audit/record-audit.ts";
 import type { TeamContext } from "../auth/authorize.ts";
 import type { Caller } from "../auth/caller.ts";
+import { publishRightsChanged } from "../auth/rights-changed.ts";
 
-export async function removeMember(db: Db, caller: Caller, team: TeamContext, userId: string, opts: { leaving: boolean }): Promise<void> {
+export async function removeMember(
+  deps: { db: Db; redis: Redis },
+  caller: Caller,
+  team: TeamContext,
+  userId: string,
+  opts: { leaving: boolean },
+): Promise<void> {
+  const { db } = deps;
   if (team.personal) throw new AppError("BAD_REQUEST", "nobody can leave or be removed from a personal namespace");
   const target = await db.membership.findUnique({ where: { teamId_userId: { teamId: team.id, userId } } });
   if (!target) throw new AppError("NOT_FOUND", "no such member in this team");
@@ -21,6 +30,7 @@ export async function removeMember(db: Db, caller: Caller, team: TeamContext, us
       throw new AppError("CONFLICT", "the last owner cannot leave or be removed; make someone else owner or delete the team");
     }
   });
+  await publishRightsChanged(deps.redis, { userIds: [userId], reason: `you are no longer a member of ${team.slug}` });
   await recordAudit(db, {
     action: opts.leaving ? "member.left" : "member.removed",
     actorId: caller.user.id,

@@ -4,6 +4,7 @@ import { AppError, type Scope, tokenFormat } from "@berth/core";
 import type { Db } from "@berth/db";
 import type { Redis } from "ioredis";
 import type { Auth } from "../auth/auth.ts";
+import { countPasswordFailure, refusePasswordAttempt } from "../limits/password-attempts.ts";
 import { consume, LIMITS, refuseIfExhausted } from "../limits/rate-limit.ts";
 import { verifyToken } from "../tokens/verify-token.ts";
 import { recentlyVerified, rememberVerified } from "./password-cache.ts";
@@ -24,25 +25,17 @@ export async function authenticateBasic(
   ip: string,
 ): Promise<Principal> {
   const login = creds.username.toLowerCase();
-  // Failures count per account (guessing one password) and per address (trying many accounts).
-  const perIp = LIMITS.badLoginPerIp(ip);
-  await refuseIfExhausted(deps.redis, perIp, "too many failed logins from your address; wait a minute");
+  if (creds.password.startsWith("berth_pat_")) return authenticateToken(deps, login, creds.password, ip);
+
+  // Passwords are limited per address (and per account from that address), never per account alone:
+  // a stranger's failures elsewhere neither lock the owner out nor touch the owner's tokens.
+  await refusePasswordAttempt(deps.redis, ip, login);
   const user = await deps.db.user.findFirst({ where: { OR: [{ email: login }, { username: login }] } });
-  const limit = LIMITS.signInFailuresPerAccount(user?.email ?? login);
-  await refuseIfExhausted(deps.redis, limit, "too many failed logins for this account; try again in 10 minutes");
   const fail = async (message: string): Promise<never> => {
-    await consume(deps.redis, limit, "failed logins").catch(() => {});
-    await consume(deps.redis, perIp, "failed logins").catch(() => {});
+    await countPasswordFailure(deps.redis, ip, login);
     throw new AppError("UNAUTHENTICATED", message);
   };
   if (!user) return fail("incorrect username or password");
-
-  if (creds.password.startsWith("berth_pat_")) {
-    if (!tokenFormat.test(creds.password)) return fail("malformed access token");
-    const token = await verifyToken(deps.db, creds.password).catch((e: Error) => fail(e.message));
-    if (token.userId !== user.id) return fail("this access token belongs to another user");
-    return { userId: user.id, username: user.username, role: user.role, scopes: token.scopes };
-  }
   const account = await deps.db.account.findFirst({ where: { userId: user.id, providerId: "credential" } });
   if (!account?.password) return fail("incorrect username or password");
   if (!recentlyVerified(user.id, account.password, creds.password)) {
@@ -51,4 +44,18 @@ export async function authenticateBasic(
     rememberVerified(user.id, account.password, creds.password);
   }
   return { userId: user.id, username: user.username, role: user.role, scopes: null };
+}
+
+/** An access token as the Basic password: limited like Bearer tokens (invalid ones per address), never by password failures. */
+async function authenticateToken(deps: { db: Db; redis: Redis }, login: string, secret: string, ip: string): Promise<Principal> {
+  await refuseIfExhausted(deps.redis, LIMITS.badTokenPerIp(ip), "too many invalid access tokens from your address; wait a minute");
+  const fail = async (message: string): Promise<never> => {
+    await consume(deps.redis, LIMITS.badTokenPerIp(ip), "invalid access tokens").catch(() => {});
+    throw new AppError("UNAUTHENTICATED", message);
+  };
+  if (!tokenFormat.test(secret)) return fail("malformed access token");
+  const token = await verifyToken(deps.db, secret).catch((e: Error) => fail(e.message));
+  const user = await deps.db.user.findFirst({ where: { OR: [{ email: login }, { username: login }] } });
+  if (!user || token.userId !== user.id) return fail("this access token belongs to another user");
+  return { userId: user.id, username: user.username, role: user.role, scopes: token.scopes };
 }

@@ -2,13 +2,14 @@
 // what their team role allows and what their token's scopes cover. Missing rights shrink
 // the grant; they are not an error (the registry then answers "denied").
 import { PERMISSION_SCOPE, type Permission, type Role, roleHas, scopesCover } from "@berth/core";
-import type { Grant } from "@berth/core/registry/grant";
+import { parseImageRef } from "@berth/core/image-ref";
+import { type Grant, SYSTEM_NAMESPACE } from "@berth/core/registry/grant";
 import type { Db } from "@berth/db";
+import { isInstanceAdmin, isPrivilegedApp } from "../apps/privileged-app.ts";
 import type { Principal } from "./authenticate-basic.ts";
 import type { RequestedScope } from "./parse-scope.ts";
 
-/** Base images live here: everyone pulls, instance admins push. */
-export const SYSTEM_NAMESPACE = "berth";
+export { SYSTEM_NAMESPACE };
 
 const ACTION_PERMISSION: Record<string, Permission> = { pull: "images.pull", push: "images.push", delete: "images.delete" };
 
@@ -49,6 +50,23 @@ async function allowedActions(db: Db, who: Principal | null, name: string): Prom
     for (const action of ["pull", "push", "delete"]) {
       if (roleHas(membership.role as Role, ACTION_PERMISSION[action] as Permission) && tokenAllows(action)) out.add(action);
     }
+    // A tag an app with host mounts deploys is new code for it: only instance admins move it.
+    if ((out.has("push") || out.has("delete")) && who && !isInstanceAdmin(who) && (await deployedByPrivilegedApp(db, namespace, repoName))) {
+      out.delete("push");
+      out.delete("delete");
+    }
   }
   return out;
+}
+
+/** Whether an app with host mounts deploys `<namespace>/<repoName>`: its image's repository, or its builds' (`<team>/<app>`). */
+async function deployedByPrivilegedApp(db: Db, namespace: string, repoName: string): Promise<boolean> {
+  const apps = await db.app.findMany({ where: { team: { slug: namespace } }, select: { name: true, imageRef: true, config: true } });
+  const full = `${namespace}/${repoName}`;
+  return apps.some((a) => {
+    if (!isPrivilegedApp(a.config)) return false;
+    if (a.name === repoName) return true;
+    const parsed = a.imageRef ? parseImageRef(a.imageRef) : null;
+    return parsed?.ok === true && parsed.ref.path === full;
+  });
 }

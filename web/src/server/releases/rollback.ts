@@ -4,6 +4,7 @@ import { liveRelease } from "@berth/control/releases/live-release";
 import { AppError } from "@berth/core";
 import type { AppDeps } from "../apps/app-deps.ts";
 import { findApp } from "../apps/find-app.ts";
+import { requireAdminForPrivilegedApp } from "../apps/privileged-app.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import type { TeamContext } from "../auth/authorize.ts";
 import type { Caller } from "../auth/caller.ts";
@@ -13,6 +14,7 @@ import { launch } from "../deployments/launch.ts";
 export async function rollback(deps: AppDeps, caller: Caller, team: TeamContext, name: string, versionParam: string) {
   const { db } = deps;
   const app = await findApp(db, team.id, name);
+  requireAdminForPrivilegedApp(caller, app, "roll it back");
   const version = /^v?\d{1,9}$/.test(versionParam) ? Number(versionParam.replace(/^v/, "")) : Number.NaN;
   if (!Number.isSafeInteger(version)) throw new AppError("BAD_REQUEST", `"${versionParam}" is not a release version`);
   const release = await db.release.findUnique({ where: { appId_version: { appId: app.id, version } } });

@@ -7,7 +7,7 @@ import type { AppDeps } from "../apps/app-deps.ts";
 import { repoSource, type StartBuildInput, startBuild } from "../deployments/start-build.ts";
 
 export async function startRepoBuild(
-  deps: Pick<AppDeps, "db" | "enqueue" | "redis">,
+  deps: Pick<AppDeps, "db" | "enqueue" | "redis" | "registry">,
   input: { app: App & { repoUrl: string }; ref: string; actor: StartBuildInput["actor"]; audit?: Record<string, unknown> },
 ) {
   const { app } = input;

@@ -6,6 +6,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { AppError } from "@berth/core";
 import { open } from "@berth/core/secret-box";
 import type { AppDeps } from "../apps/app-deps.ts";
+import { isPrivilegedApp, requireAdminForPrivilegedApp } from "../apps/privileged-app.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { consume, LIMITS, refuseIfExhausted } from "../limits/rate-limit.ts";
 import { startRepoBuild } from "./repo-build.ts";
@@ -43,6 +44,18 @@ export async function repoWebhook(deps: AppDeps, req: WebhookRequest): Promise<{
   if (payload.deleted === true || /^0+$/.test(after)) return { status: 202, body: { ignored: "the branch was deleted" } };
   if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(after)) throw new AppError("BAD_REQUEST", '"after" is not a commit id');
 
+  if (isPrivilegedApp(app.config)) {
+    // No one is behind a webhook: an app with host mounts is deployed by an instance admin only.
+    await recordAudit(deps.db, {
+      action: "app.webhook_refused",
+      actorId: null,
+      teamId: app.teamId,
+      target: app.name,
+      ipAddress: req.ip,
+      data: { delivery, commit: after, why: "the app mounts host paths or the Docker socket" },
+    });
+    requireAdminForPrivilegedApp(null, app, "deploy it");
+  }
   const d = await startRepoBuild(deps, {
     app: { ...app, repoUrl: app.repoUrl },
     ref: after,

@@ -1,16 +1,13 @@
-// Instance settings live in one row (id 1), written on the first change; until then the
-// defaults apply. (Creating it on read would race between concurrent first readers.)
+// The admin's view and change of instance settings; every other reader uses control's readInstanceSettings.
+import { type InstanceSettings, readInstanceSettings } from "@berth/control/settings/instance-settings";
 import type { Db } from "@berth/db";
 import { recordAudit } from "../audit/record-audit.ts";
 import type { Caller } from "../auth/caller.ts";
 
-export async function getSettings(db: Db): Promise<{ signupOpen: boolean }> {
-  const row = await db.instanceSettings.findUnique({ where: { id: 1 } });
-  return { signupOpen: row?.signupOpen ?? true };
-}
+export const getSettings = readInstanceSettings;
 
-export async function updateSettings(db: Db, caller: Caller, input: { signupOpen: boolean }) {
-  const row = await db.instanceSettings.upsert({ where: { id: 1 }, create: { id: 1, ...input }, update: input });
+export async function updateSettings(db: Db, caller: Caller, input: Partial<InstanceSettings>): Promise<InstanceSettings> {
+  await db.instanceSettings.update({ where: { id: 1 }, data: input });
   await recordAudit(db, { action: "settings.updated", actorId: caller.user.id, ipAddress: caller.ip, data: input });
-  return { signupOpen: row.signupOpen };
+  return readInstanceSettings(db);
 }

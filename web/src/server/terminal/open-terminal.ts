@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { AppError, type Role, type TerminalOut, terminalInChannel, terminalOpen, terminalOpenChannel, terminalOpenRequest } from "@berth/core";
 import type { Db } from "@berth/db";
 import type { Redis } from "ioredis";
+import { requireAdminForPrivilegedContainer } from "../apps/privileged-app.ts";
 import type { SocketUser } from "../sockets/may-join.ts";
 import { roleAllows } from "../sockets/may-join.ts";
 import type { TerminalRelay } from "./terminal-relay.ts";
@@ -37,6 +38,9 @@ export async function openTerminal(deps: Deps, user: SocketUser, raw: unknown, o
   }
   const row = await deps.db.container.findFirst({ where: { id: req.containerId, teamId: membership.teamId }, include: { app: { select: { name: true } } } });
   if (!row) throw new AppError("NOT_FOUND", `container ${req.containerId} not found`);
+  // The instance role as it is now, not as it was at the handshake.
+  const now = await deps.db.user.findUnique({ where: { id: user.userId }, select: { role: true } });
+  await requireAdminForPrivilegedContainer(deps.db, now ? { role: now.role ?? "user", scopes: user.scopes } : null, row, "open a terminal in it");
   if (row.state !== "running") throw new AppError("CONFLICT", `container ${row.name} is ${row.state}, not running`);
 
   const sessionId = randomUUID();

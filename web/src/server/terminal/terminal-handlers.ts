@@ -1,12 +1,16 @@
 // socket.io handlers for browser terminals ("terminal.*"). A session belongs to the socket that
 // opened it: only that socket gets its output and exit, and only its input, resizes and close
 // are accepted. Each session is pinged while it lives (the host closes idle ones), closed when
-// its socket goes, and recorded in the team's audit log when it opens and when it ends.
+// its socket goes, and recorded in the team's audit log when it opens and when it ends. The
+// socket's credential is resolved again for every open, and a session whose user may no longer
+// exec in that team (socket-rights.ts re-checks) is closed at once.
 // Keystrokes and output are never logged.
-import { isAppError, TERMINAL_PING_MS, type TerminalIn, type TerminalOut, terminalInChannel } from "@berth/core";
+import { isAppError, type Role, TERMINAL_PING_MS, type TerminalIn, type TerminalOut, terminalInChannel } from "@berth/core";
 import { recordAudit } from "../audit/record-audit.ts";
 import { clientIp } from "../limits/client-ip.ts";
 import type { BerthServerSocket, SocketDeps } from "../sockets/attach-sockets.ts";
+import { roleAllows, type SocketUser } from "../sockets/may-join.ts";
+import { CREDENTIAL_GONE, type SocketGuard } from "../sockets/socket-rights.ts";
 import { type OpenedTerminal, openTerminal } from "./open-terminal.ts";
 
 /** Shells one browser connection may hold at once. */
@@ -19,7 +23,7 @@ type Live = { opened: OpenedTerminal; startedAt: number; ping: NodeJS.Timeout; f
 
 const isSize = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 1_000;
 
-export function registerTerminalHandlers(socket: BerthServerSocket, deps: SocketDeps): void {
+export function registerTerminalHandlers(socket: BerthServerSocket, deps: SocketDeps, guard: SocketGuard): void {
   const log = deps.log.child({ component: "terminal" });
   const relay = deps.terminals;
   const mine = new Map<string, Live>();
@@ -57,6 +61,20 @@ export function registerTerminalHandlers(socket: BerthServerSocket, deps: Socket
     live.fallback = setTimeout(() => void finish(live, null, "closed (the host did not confirm)"), CLOSE_WAIT_MS);
   };
 
+  /** Ends the session at once when `user` may no longer exec in its team. */
+  const recheck = async (live: Live, user: SocketUser, reason: string | null) => {
+    if (live.finished) return;
+    const role = await deps.roles.teamRole(live.opened.teamId, user.userId);
+    if (roleAllows(role as Role | null, user, "containers.exec")) return;
+    const message = `your access to this terminal was revoked${reason ? `: ${reason}` : ""}`;
+    socket.emit("revoked", { version: 1, what: "terminal", sessionId: live.opened.sessionId, message });
+    void send(live.opened.sessionId, { type: "close" }).catch(() => {});
+    await finish(live, null, message);
+  };
+  guard.holds(async (user, reason) => {
+    for (const live of [...mine.values()]) await recheck(live, user, reason);
+  });
+
   socket.on("terminal.open", async (req, ack) => {
     const reply = typeof ack === "function" ? ack : () => {};
     if (mine.size + opening >= MAX_SESSIONS_PER_SOCKET) {
@@ -71,7 +89,12 @@ export function registerTerminalHandlers(socket: BerthServerSocket, deps: Socket
     };
     let opened: OpenedTerminal | undefined;
     try {
-      opened = await openTerminal({ db: deps.db, redis: deps.redis, relay }, socket.data, req, (m) => onMessage(m));
+      const user = await guard.current();
+      if (!user) {
+        reply(CREDENTIAL_GONE);
+        return;
+      }
+      opened = await openTerminal({ db: deps.db, redis: deps.redis, relay }, user, req, (m) => onMessage(m));
       const { sessionId, teamId, container } = opened;
       // No audit entry, no session.
       await recordAudit(deps.db, {
@@ -106,6 +129,12 @@ export function registerTerminalHandlers(socket: BerthServerSocket, deps: Socket
       onMessage = deliver;
       for (const m of held.splice(0)) deliver(m);
       if (!socket.connected) close(live);
+      // A re-check while the host was starting the shell did not see this session yet.
+      else
+        void guard
+          .current()
+          .then((now) => (now ? recheck(live, now, null) : undefined))
+          .catch(() => {});
     } catch (err) {
       if (opened) {
         // Opened on the host but not recorded: end it there.

@@ -25,7 +25,9 @@ export async function GET(req: Request): Promise<Response> {
     const e = isAppError(err) ? err : new AppError("INTERNAL", "internal error");
     const headers: Record<string, string> = { "cache-control": "no-store" };
     if (e.status === 401) headers["www-authenticate"] = 'Basic realm="berth"';
-    // The shape the docker CLI prints: `errors[].message`.
-    return Response.json({ errors: [{ code: e.code, message: e.message }] }, { status: e.status, headers });
+    // The shape the docker CLI prints: `errors[].message`, after the code in the registry's own
+    // vocabulary (`denied: team … is over its storage quota …`).
+    const code = e.code === "FORBIDDEN" ? "DENIED" : e.code;
+    return Response.json({ errors: [{ code, message: e.message }] }, { status: e.status, headers });
   }
 }

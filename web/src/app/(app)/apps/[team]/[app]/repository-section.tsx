@@ -60,7 +60,7 @@ export function RepositorySection({ app, onChanged, can }: SectionProps) {
         <h2 id="repository" className="text-lg font-semibold">
           Repository
         </h2>
-        <p className="text-sm text-slate-500">Berth's workers fetch this repository (http, https or git URL) and build its Dockerfile.</p>
+        <p className="text-sm text-slate-500">Berth's workers fetch this repository (http or https URL) and build its Dockerfile.</p>
       </div>
       {error && <ErrorNote testId="repository-error">{error}</ErrorNote>}
       <form onSubmit={save} className={`max-w-2xl space-y-3 p-5 ${card}`} aria-label="Repository">

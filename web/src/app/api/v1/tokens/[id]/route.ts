@@ -5,4 +5,4 @@ import { revokeToken } from "@/server/tokens/revoke-token";
 
 export const dynamic = "force-dynamic";
 
-export const DELETE = handle(ROUTES.revokeToken, async ({ caller, params }) => revokeToken(ctx().db, caller, params.id ?? ""));
+export const DELETE = handle(ROUTES.revokeToken, async ({ caller, params }) => revokeToken(ctx(), caller, params.id ?? ""));

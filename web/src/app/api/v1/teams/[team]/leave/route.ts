@@ -5,4 +5,4 @@ import { removeMember } from "@/server/members/remove-member";
 
 export const dynamic = "force-dynamic";
 
-export const POST = handle(ROUTES.leaveTeam, async ({ caller, team }) => removeMember(ctx().db, caller, team, caller.user.id, { leaving: true }));
+export const POST = handle(ROUTES.leaveTeam, async ({ caller, team }) => removeMember(ctx(), caller, team, caller.user.id, { leaving: true }));

@@ -6,7 +6,7 @@ import { removeMember } from "@/server/members/remove-member";
 
 export const dynamic = "force-dynamic";
 
-export const PATCH = handle(ROUTES.updateMember, async ({ caller, team, params, body }) => changeRole(ctx().db, caller, team, params.userId ?? "", body.role));
+export const PATCH = handle(ROUTES.updateMember, async ({ caller, team, params, body }) => changeRole(ctx(), caller, team, params.userId ?? "", body.role));
 export const DELETE = handle(ROUTES.removeMember, async ({ caller, team, params }) =>
-  removeMember(ctx().db, caller, team, params.userId ?? "", { leaving: false }),
+  removeMember(ctx(), caller, team, params.userId ?? "", { leaving: false }),
 );

@@ -1,0 +1,143 @@
+// `ADD <url>` without letting the engine fetch: the engine would download from the build host's own
+// network, past the outbound policy. The worker fetches each URL itself, through the policy (every
+// redirect hop checked again, the connection held to the checked address), with a size limit and a
+// timeout, adds the files to the build context (mode 0600, the Last-Modified time, as ADD sets them)
+// and rewrites each such step into a COPY of the fetched file (add-url-plan.ts). What is left
+// (variables, quotes, ONBUILD) is refused before the build by remote-add-sources.ts.
+import { execFile } from "node:child_process";
+import { createReadStream, createWriteStream } from "node:fs";
+import { chmod, mkdir, mkdtemp, open, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { dirname, join, posix } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { promisify } from "node:util";
+import { createGunzip } from "node:zlib";
+import { checkDestination } from "@berth/control/outbound/check-destination";
+import type { OutboundPolicy } from "@berth/control/outbound/outbound-policy";
+import { sendPinned } from "@berth/control/outbound/send-pinned";
+import { MAX_BUILD_CONTEXT_BYTES, redactUrl } from "@berth/core/apps";
+import { AppError } from "@berth/core/errors";
+import { ADD_DIR, planAddUrls, rewriteDockerfile } from "./add-url-plan.ts";
+import { BuildFailure } from "./build-errors.ts";
+import { readContextDockerfile } from "./read-context-dockerfile.ts";
+
+export const MAX_ADD_FILE_BYTES = 100 * 1024 * 1024;
+const ADD_TIMEOUT_MS = 60_000;
+const MAX_REDIRECTS = 5;
+
+export type FetchAddOptions = {
+  /** The build context (a tar, plain or gzipped): rewritten in place as a plain tar when anything is fetched. */
+  contextPath: string;
+  policy: OutboundPolicy;
+  /** PATH for tar. */
+  path: string;
+  log?: { write: (line: string) => Promise<unknown> };
+  signal?: AbortSignal;
+  maxFileBytes?: number;
+};
+
+/** Fetches the Dockerfile's `ADD <url>` sources into the context; returns how many files were fetched. */
+export async function fetchAddSources(opts: FetchAddOptions): Promise<number> {
+  const dockerfile = await readContextDockerfile(opts.contextPath, opts.signal);
+  if (!dockerfile) return 0;
+  const steps = planAddUrls(dockerfile);
+  if (steps.length === 0) return 0;
+  const staging = await mkdtemp(join(dirname(opts.contextPath), "add-"));
+  try {
+    const staged: string[][] = [];
+    let n = 0;
+    for (const step of steps) {
+      const paths: string[] = [];
+      for (const url of step.urls) {
+        n++;
+        const file = await download(url, opts);
+        const name = fileName(url, file.disposition, step.dest);
+        const rel = posix.join(ADD_DIR, String(n), name);
+        await mkdir(join(staging, ADD_DIR, String(n)), { recursive: true });
+        await writeFile(join(staging, rel), file.body);
+        await chmod(join(staging, rel), 0o600);
+        if (file.modified) await utimes(join(staging, rel), file.modified, file.modified);
+        await opts.log?.write(`Fetched ADD ${redactUrl(url)} (${file.body.length} bytes)`);
+        paths.push(rel);
+      }
+      staged.push(paths);
+    }
+    await writeFile(join(staging, "Dockerfile"), rewriteDockerfile(dockerfile, steps, staged));
+    await appendToContext(opts, staging);
+    return n;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+type Downloaded = { body: Buffer; modified?: Date; disposition?: string };
+
+async function download(url: string, opts: FetchAddOptions): Promise<Downloaded> {
+  const shown = redactUrl(url);
+  const max = opts.maxFileBytes ?? MAX_ADD_FILE_BYTES;
+  let current = url;
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    let dest: Awaited<ReturnType<typeof checkDestination>>;
+    try {
+      dest = await checkDestination(opts.policy, current);
+    } catch (e) {
+      if (e instanceof AppError) throw new BuildFailure(`ADD ${shown}: ${e.message}`);
+      throw e;
+    }
+    let res: Awaited<ReturnType<typeof sendPinned>>;
+    try {
+      res = await sendPinned(dest, {
+        method: "GET",
+        headers: { "user-agent": "Berth-Build/1" },
+        timeoutMs: ADD_TIMEOUT_MS,
+        maxBodyBytes: max + 1,
+        signal: opts.signal,
+      });
+    } catch {
+      if (opts.signal?.aborted) throw opts.signal.reason instanceof BuildFailure ? opts.signal.reason : new BuildFailure("build cancelled", "cancelled");
+      // One message for every connection failure: a build must not tell open ports from closed ones.
+      throw new BuildFailure(`ADD ${shown}: could not download it from ${dest.url.host}`);
+    }
+    const location = res.headers.location;
+    if (res.status >= 300 && res.status < 400 && location) {
+      current = new URL(location, current).href;
+      continue;
+    }
+    if (res.status < 200 || res.status >= 300) throw new BuildFailure(`ADD ${shown}: the server answered HTTP ${res.status}`);
+    if (res.truncated || res.body.length > max) throw new BuildFailure(`ADD ${shown}: the file is larger than ${max / 1024 / 1024} MiB`);
+    const modified = res.headers["last-modified"] ? new Date(res.headers["last-modified"]) : undefined;
+    return { body: res.body, modified: modified && !Number.isNaN(modified.getTime()) ? modified : undefined, disposition: res.headers["content-disposition"] };
+  }
+  throw new BuildFailure(`ADD ${shown}: more than ${MAX_REDIRECTS} redirects`);
+}
+
+/** The file's name as the builder picks it: Content-Disposition's filename, else the URL path's last part. */
+function fileName(url: string, disposition: string | undefined, dest: string): string {
+  const fromHeader = disposition ? /filename="?([^";]+)"?/i.exec(disposition)?.[1] : undefined;
+  const fromPath = decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
+  const name = posix.basename((fromHeader ?? fromPath).trim());
+  if (name && name !== "." && name !== ".." && !/[\0/]/.test(name)) return name;
+  // Without a name, a destination naming the file is still fine; one ending in / is not.
+  if (dest.endsWith("/")) throw new BuildFailure(`ADD ${redactUrl(url)}: cannot tell the file's name from the URL; give the destination a file name`);
+  return "download";
+}
+
+/** Appends the staged files and the new Dockerfile to the context (gunzipped first: tar cannot append to gzip). */
+async function appendToContext(opts: FetchAddOptions, staging: string): Promise<void> {
+  const head = Buffer.alloc(3);
+  const fh = await open(opts.contextPath, "r");
+  await fh.read(head, 0, 3, 0);
+  await fh.close();
+  if (head.equals(Buffer.from([0x1f, 0x8b, 0x08]))) {
+    const plain = `${opts.contextPath}.plain`;
+    await pipeline(createReadStream(opts.contextPath), createGunzip(), createWriteStream(plain));
+    await rename(plain, opts.contextPath);
+  }
+  await promisify(execFile)("tar", ["--append", "-f", opts.contextPath, "-C", staging, "--owner=0", "--group=0", "--numeric-owner", ADD_DIR, "Dockerfile"], {
+    // Node's types want NODE_ENV in every env; tar needs nothing but PATH.
+    env: { PATH: opts.path } as unknown as NodeJS.ProcessEnv,
+    signal: opts.signal,
+    timeout: 120_000,
+  });
+  if ((await stat(opts.contextPath)).size > MAX_BUILD_CONTEXT_BYTES)
+    throw new BuildFailure(`the build context with ADD's files is larger than ${MAX_BUILD_CONTEXT_BYTES / 1024 / 1024} MiB`);
+}
