@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { stack } from "../../web/test/config.ts";
+import { signIn, stack } from "../../web/test/config.ts";
 
 const berthHome = stack.home;
 const pidOf = (name: string): number | null => {
@@ -47,12 +47,14 @@ describe("the worker's supervisor", () => {
       .toString();
     assert.match(log, /worker exited with code 137, restarting/);
 
-    // Healthy, with a heartbeat the new worker recorded (the worker stamps it when it takes the job).
+    // Healthy, with a heartbeat the new worker recorded (the worker stamps it when it takes the job);
+    // only instance admins see the hosts in /api/health.
     type Health = { hosts: { lastHeartbeatAt: string }[] };
+    const cookie = await signIn(stack.adminEmail, stack.adminPassword);
     let status = 0;
     let newest = 0;
     for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(500)) {
-      const res = await fetch(`${stack.webUrl}/api/health`).catch(() => null);
+      const res = await fetch(`${stack.webUrl}/api/health`, { headers: { cookie } }).catch(() => null);
       status = res?.status ?? 0;
       const body = res ? ((await res.json().catch(() => ({ hosts: [] }))) as Health) : { hosts: [] };
       newest = Math.max(0, ...body.hosts.map((h) => Date.parse(h.lastHeartbeatAt)));
