@@ -7,7 +7,7 @@ import type { Output } from "./output.ts";
 export type OptionSpec =
   /** A required boolean is a confirmation (`--yes`); `missing` says why it is needed. */
   | { type: "boolean"; help: string; short?: string; required?: boolean; missing?: string }
-  | { type: "string"; help: string; value: string; required?: boolean; missing?: string; choices?: readonly string[] }
+  | { type: "string"; help: string; value: string; short?: string; required?: boolean; missing?: string; choices?: readonly string[] }
   /** Repeatable: `--scope a --scope b`. */
   | { type: "list"; help: string; value: string; required?: boolean; missing?: string; choices?: readonly string[] }
   /** A positive whole number; the API checks the range. */

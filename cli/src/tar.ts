@@ -4,6 +4,7 @@
 import { createReadStream } from "node:fs";
 import { lstat, readdir, readFile, readlink } from "node:fs/promises";
 import { join } from "node:path";
+import { excluded, type IgnorePattern, parseDockerignore, withBuildFiles } from "@berth/core/dockerignore";
 
 export type TarEntry =
   | { type: "file"; path: string; mode: number; mtime: number; size: number; open: () => AsyncIterable<Buffer> }
@@ -99,66 +100,16 @@ export async function* tarStream(entries: AsyncIterable<TarEntry> | Iterable<Tar
 
 // ------------------------------------------------------------------ .dockerignore
 
-/** A .dockerignore pattern as a regular expression over slash-separated relative paths. */
-function patternRegex(pattern: string): RegExp {
-  let re = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i] as string;
-    if (c === "*" && pattern[i + 1] === "*") {
-      // `**/` matches any number of directories, including none.
-      if (pattern[i + 2] === "/") {
-        re += "(?:.*/)?";
-        i += 2;
-      } else {
-        re += ".*";
-        i += 1;
-      }
-    } else if (c === "*") re += "[^/]*";
-    else if (c === "?") re += "[^/]";
-    else re += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  }
-  return new RegExp(`^${re}$`);
-}
+export { parseDockerignore } from "@berth/core/dockerignore";
 
-export type IgnoreRule = { negate: boolean; re: RegExp };
-
-export function parseDockerignore(text: string): IgnoreRule[] {
-  return text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith("#"))
-    .map((l) => {
-      const negate = l.startsWith("!");
-      const p = (negate ? l.slice(1) : l)
-        .trim()
-        .replace(/^(\.\/|\/)+/, "")
-        .replace(/\/+$/, "");
-      return { negate, re: patternRegex(p) };
-    })
-    .filter((r) => r.re.source !== "^$");
-}
-
-/** Whether a relative path is excluded: the last matching rule wins; a matching parent excludes its contents. */
-export function ignored(rules: readonly IgnoreRule[], path: string): boolean {
-  const parts = path.split("/");
-  let out = false;
-  for (const rule of rules) {
-    for (let n = 1; n <= parts.length; n++) {
-      if (rule.re.test(parts.slice(0, n).join("/"))) {
-        out = !rule.negate;
-        break;
-      }
-    }
-  }
-  return out;
-}
+/** Whether a relative path is left out of the context, as `docker build` leaves it out (core/src/dockerignore.ts). */
+export const ignored = (rules: readonly IgnorePattern[], path: string): boolean => excluded(rules, path);
 
 // ------------------------------------------------------------------ the directory walk
 
 /** Every entry under `root` (sorted, so the same tree gives the same tar), minus .git and what .dockerignore excludes. */
 export async function* walkDirectory(root: string): AsyncGenerator<TarEntry> {
-  const rules = parseDockerignore(await readFile(join(root, ".dockerignore"), "utf8").catch(() => ""));
-  const exceptions = rules.some((r) => r.negate);
+  const rules = withBuildFiles(parseDockerignore(await readFile(join(root, ".dockerignore"), "utf8").catch(() => "")));
   // Recursion is bounded by the tree's depth: symlinks are archived, never followed.
   async function* walk(dir: string): AsyncGenerator<TarEntry> {
     for (const name of (await readdir(join(root, dir))).sort()) {
@@ -171,8 +122,8 @@ export async function* walkDirectory(root: string): AsyncGenerator<TarEntry> {
       const mtime = st.mtimeMs / 1000;
       if (st.isDirectory()) {
         if (!skip) yield { type: "dir", path: rel, mode: st.mode, mtime };
-        // An excluded directory may still hold files a `!pattern` brings back.
-        if (!skip || exceptions) yield* walk(rel);
+        // An excluded directory is skipped whole unless an exception pattern starts inside it.
+        if (!skip || rules.some((r) => r.exclusion && `${r.text}/`.startsWith(`${rel}/`))) yield* walk(rel);
       } else if (!skip && st.isFile()) {
         yield { type: "file", path: rel, mode: st.mode, mtime, size: st.size, open: () => createReadStream(abs) };
       } else if (!skip && st.isSymbolicLink()) {

@@ -90,6 +90,8 @@ export const repositoryDetail = repository.extend({ pullCommand: z.string(), sta
 export const layer = z.object({ digest: z.string(), size: z.number(), createdBy: z.string().nullable() });
 export const WEBHOOK_EVENTS = ["image.pushed"] as const;
 export const webhook = z.object({ id, url: z.string(), events: z.array(z.enum(WEBHOOK_EVENTS)), active: z.boolean(), createdAt: isoDate });
+/** A team's credential for another registry (issue 15): the password is never shown again. */
+export const registryCredential = z.object({ id, host: z.string(), username: z.string(), createdAt: isoDate });
 export const webhookDelivery = z.object({
   id,
   event: z.string(),
@@ -528,6 +530,34 @@ export const ROUTES = {
     path: "/api/v1/teams/{team}/webhooks/{id}",
     summary: "Remove a webhook",
     access: { kind: "team", permission: "webhooks.manage" },
+    status: 204,
+  }),
+  listRegistryCredentials: route({
+    method: "GET",
+    path: "/api/v1/teams/{team}/registries",
+    summary: "The team's credentials for other registries (host and user; never the password)",
+    access: { kind: "team", permission: "team.update" },
+    status: 200,
+    response: z.object({ registries: z.array(registryCredential) }),
+  }),
+  addRegistryCredential: route({
+    method: "POST",
+    path: "/api/v1/teams/{team}/registries",
+    summary: "Store (or replace) the team's credential for a registry, used to pull its images; sealed, never shown again",
+    access: { kind: "team", permission: "team.update" },
+    status: 201,
+    body: strict({
+      host: z.string().min(1).max(255),
+      username: z.string().min(1).max(255),
+      password: z.string().min(1).max(4096),
+    }),
+    response: z.object({ registry: registryCredential }),
+  }),
+  removeRegistryCredential: route({
+    method: "DELETE",
+    path: "/api/v1/teams/{team}/registries/{id}",
+    summary: "Remove a registry credential",
+    access: { kind: "team", permission: "team.update" },
     status: 204,
   }),
   listDeliveries: route({

@@ -99,6 +99,31 @@ export const bindMount = z
   .object({ source: z.string().startsWith("/").max(4096), target: z.string().startsWith("/").max(4096), readOnly: z.boolean().default(false) })
   .strict();
 
+/**
+ * How a source build runs (Engine /build): build arguments and the target stage. Build arguments are
+ * NOT secret: the classic builder keeps them in the image's history, readable by anyone who can pull
+ * the image. A build refuses one named like a secret env var of the app or equal to a secret's value.
+ */
+export const buildSettings = z
+  .object({
+    /** `ARG` values (e.g. for `ARG BASE=…` then `FROM ${BASE}`). Not secret: they stay in the image history. */
+    args: z
+      .record(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "build argument names: letters, digits and _; not starting with a digit"),
+        z.string().max(4096),
+      )
+      .refine((a) => Object.keys(a).length <= 64, "at most 64 build arguments")
+      .optional(),
+    /** The stage to build (`FROM … AS <target>`); the last stage when unset. */
+    target: z
+      .string()
+      .regex(/^[a-z][a-z0-9-_.]{0,127}$/i, "a stage name: letters, digits and - _ . starting with a letter")
+      .optional(),
+  })
+  .strict()
+  .describe("Build arguments are not secret: the classic builder keeps them in the image history.");
+export type BuildSettings = z.infer<typeof buildSettings>;
+
 export const appConfig = z
   .object({
     /** The port the app listens on inside the container; also given to it as $PORT. */
@@ -111,6 +136,8 @@ export const appConfig = z
     binds: z.array(bindMount).max(16).default([]),
     /** Overrides the image's command. */
     cmd: z.array(z.string().max(4096)).max(64).optional(),
+    /** Source builds only: build arguments and target stage. */
+    build: buildSettings.optional(),
   })
   .strict();
 export type AppConfig = z.infer<typeof appConfig>;
@@ -127,6 +154,8 @@ export const appConfigPatch = z
     volumes: z.array(volumeMount).max(16).optional(),
     binds: z.array(bindMount).max(16).optional(),
     cmd: z.array(z.string().max(4096)).max(64).nullable().optional(),
+    /** Replaces the build settings whole; `null` drops them. */
+    build: buildSettings.nullable().optional(),
   })
   .strict();
 export type AppConfigPatch = z.infer<typeof appConfigPatch>;

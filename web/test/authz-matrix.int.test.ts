@@ -17,6 +17,15 @@ async function seedWebhook(): Promise<string> {
   return res.body.webhook.id;
 }
 
+async function seedRegistryCredential(): Promise<string> {
+  const res = await call("addRegistryCredential", {
+    cookie: users.owner.cookie,
+    params: { team },
+    body: { host: `r${rand()}.invalid`, username: "u", password: "p" },
+  });
+  return res.body.registry.id;
+}
+
 /** A repository with tag v1 in the team, pushed through the real registry by the owner. */
 async function seedRepository(teamSlug: string): Promise<string> {
   const repo = `r-${rand()}`;
@@ -158,6 +167,9 @@ const MATRIX: Record<RouteName, Case> = {
   createWebhook: { expect: byRole(201, 201, 403, 403), prepare: async () => ({ body: { url: "http://hook.invalid/hook" } }) },
   deleteWebhook: { expect: byRole(204, 204, 403, 403), prepare: async () => ({ params: { id: await seedWebhook() } }) },
   listDeliveries: { expect: byRole(200, 200, 403, 403), prepare: async () => ({ params: { id: await seedWebhook() } }) },
+  listRegistryCredentials: { expect: byRole(200, 200, 403, 403) },
+  addRegistryCredential: { expect: byRole(201, 201, 403, 403), prepare: async () => ({ body: { host: "registry.invalid", username: "u", password: "p" } }) },
+  removeRegistryCredential: { expect: byRole(204, 204, 403, 403), prepare: async () => ({ params: { id: await seedRegistryCredential() } }) },
   // Instance admins only; the actors here are not, so nothing is started.
   startRegistryGc: { expect: { owner: 403, admin: 403, developer: 403, viewer: 403, outsider: 403, anonymous: 401 } },
   listHosts: { expect: all(200) },

@@ -1,5 +1,5 @@
 // Image references at the API edge, through the real HTTP API: a reference Berth will not deploy
-// (another registry, no namespace, not a reference) is refused with 400 before anything is stored
+// (a registry that cannot be asked, no namespace, not a reference) is refused with 400 before anything is stored
 // or queued, by every route that stores one; what it will deploy is stored in one qualified form.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -55,22 +55,20 @@ async function appsWithQueuedDeploys(): Promise<Set<string>> {
 }
 
 describe("image references from another registry", () => {
-  const OTHER = "ghcr.io/org/app:1";
+  // `.invalid` never resolves (RFC 6761): the registry cannot be asked, so nothing can be checked.
+  const OTHER = "registry.invalid/org/app:1";
 
-  it("refuses to create an app (and deploy it) from an image in another registry with 400, saying where to push it; no app is made", async () => {
+  it("refuses to create an app (and deploy it) from an image whose registry cannot be asked with 400; no app is made", async () => {
     for (const deploy of [false, true]) {
       const name = `x-${rand()}`;
       const res = await createApp({ name, image: OTHER, deploy });
       assert.equal(res.status, 400, JSON.stringify(res.body));
-      assert.equal(
-        res.body.error.message,
-        `${OTHER} is in another registry (ghcr.io): Berth deploys images from its own registry for now; push it to ${stack.registryHost}/${team}/app:1 first`,
-      );
+      assert.match(res.body.error.message, /could not resolve registry\.invalid/);
       assert.equal(await appRow(name), undefined);
     }
   });
 
-  it("refuses a deploy of, or a change to, an image in another registry with 400; nothing is stored or queued", async () => {
+  it("refuses a deploy of, or a change to, such an image with 400; nothing is stored or queued", async () => {
     const made = await createApp({ name: "site", image: "berth/busybox" });
     assert.equal(made.status, 201, JSON.stringify(made.body));
     const app = await appRow("site");
@@ -78,12 +76,8 @@ describe("image references from another registry", () => {
 
     const deploy = await call("createDeployment", { cookie: owner.cookie, params: { team, app: "site" }, body: { image: OTHER } });
     assert.equal(deploy.status, 400, JSON.stringify(deploy.body));
-    assert.match(deploy.body.error.message, /is in another registry \(ghcr\.io\)/);
+    assert.match(deploy.body.error.message, /could not resolve registry\.invalid/);
     assert.doesNotMatch(deploy.body.error.message, /offline/);
-
-    const docker = await call("createDeployment", { cookie: owner.cookie, params: { team, app: "site" }, body: { image: "docker.io/library/postgres:16" } });
-    assert.equal(docker.status, 400, JSON.stringify(docker.body));
-    assert.match(docker.body.error.message, new RegExp(`another registry \\(docker\\.io\\).*push it to ${stack.registryHost}/${team}/postgres:16 first`));
 
     const update = await call("updateApp", { cookie: owner.cookie, params: { team, app: "site" }, body: { image: OTHER } });
     assert.equal(update.status, 400, JSON.stringify(update.body));

@@ -66,6 +66,8 @@ export const create = defineCommand({
   summary: "Create an app (from an image, or for source builds with `berth deploy --dir`)",
   details: [
     "An image without a registry host is in Berth's registry: acme/web:1 means 127.0.0.1:<port>/acme/web:1.",
+    "An image in another registry (docker.io/library/postgres:16, ghcr.io/org/app:1) is copied into Berth's at deploy;",
+    "store a credential for a private one with `berth registries add`.",
     "The app is served at http://<app>-<team>.<domain>. With --deploy (and --image) it is deployed at once.",
   ].join("\n"),
   args: ["team", "app"],
@@ -79,6 +81,12 @@ export const create = defineCommand({
     repo: { type: "string", value: "url", help: "build from this repository (http or https URL; `berth deploy --repo`)" },
     branch: { type: "string", value: "name", help: "the repository's branch to deploy (default main)" },
     deploy: { type: "boolean", help: "deploy the image right away" },
+    "build-arg": {
+      type: "list",
+      value: "NAME=value",
+      help: "a build argument for source builds (repeatable); NOT secret: the image history keeps it, so never pass a secret",
+    },
+    target: { type: "string", value: "stage", help: "the Dockerfile stage to build (source builds; default the last)" },
   },
   async run(ctx, { args, flags }) {
     if (flags.branch && !flags.repo) throw new UsageError("--branch needs --repo");
@@ -93,6 +101,15 @@ export const create = defineCommand({
       config.cpus = cpus;
     }
     if (flags["health-path"] !== undefined) config.healthCheck = { type: "http", path: flags["health-path"], timeoutS: 3, attempts: 150, intervalMs: 200 };
+    const buildArgs = flags["build-arg"] ?? [];
+    if (buildArgs.length > 0 || flags.target) {
+      const pairs = buildArgs.map((a) => {
+        const eq = a.indexOf("=");
+        if (eq < 1) throw new UsageError(`--build-arg takes NAME=value, not "${a}"`);
+        return [a.slice(0, eq), a.slice(eq + 1)] as const;
+      });
+      config.build = { ...(pairs.length > 0 ? { args: Object.fromEntries(pairs) } : {}), ...(flags.target ? { target: flags.target } : {}) };
+    }
     const body: Body<"createApp"> = {
       name: args.app,
       config,

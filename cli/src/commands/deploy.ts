@@ -89,7 +89,7 @@ export const deploy = defineCommand({
   ].join("\n"),
   args: ["team/app"],
   options: {
-    image: { type: "string", value: "ref", help: "deploy this image (acme/web:2 means Berth's registry)" },
+    image: { type: "string", value: "ref", help: "deploy this image (acme/web:2 means Berth's registry; docker.io/library/nginx:1 is copied in from another)" },
     dir: { type: "string", value: "path", help: "build and deploy this directory" },
     repo: { type: "boolean", help: "build and deploy the app's repository" },
     ref: { type: "string", value: "ref", help: "with --repo: the branch, tag or commit (default: the repository's branch)" },

@@ -11,6 +11,7 @@ import { invitations } from "./invitations.ts";
 import { login, logout, whoami } from "./login.ts";
 import { logs } from "./logs.ts";
 import { members } from "./members.ts";
+import { registries } from "./registries.ts";
 import { teams } from "./teams.ts";
 import { tokens } from "./tokens.ts";
 
@@ -23,6 +24,7 @@ export const COMMANDS: readonly Command[] = [
   ...invitations,
   ...tokens,
   ...images,
+  ...registries,
   ...apps,
   ...deployCommands,
   ...appSettings,

@@ -37,19 +37,19 @@ describe("deployableImage", () => {
     assert.deepEqual(deployable("other/tool:2"), { ref: "127.0.0.1:5000/other/tool:2", namespace: "other", repository: "tool", othersRepository: true });
   });
 
-  it("refuses another registry, saying where to push the image instead", () => {
-    assert.equal(
-      refusal("ghcr.io/org/app:1"),
-      "ghcr.io/org/app:1 is in another registry (ghcr.io): Berth deploys images from its own registry for now; push it to 127.0.0.1:5000/acme/app:1 first",
-    );
-    assert.match(
-      refusal("docker.io/postgres:16"),
-      /^docker\.io\/postgres:16 is in another registry \(docker\.io\): .* push it to 127\.0\.0\.1:5000\/acme\/postgres:16 first$/,
-    );
-    assert.match(refusal("registry.example.com/x/y"), /another registry \(registry\.example\.com\).*acme\/y:latest first/);
+  it("takes an image in another registry as it is, normalised like the docker CLI, to be checked there and copied at deploy", () => {
+    assert.deepEqual(deployable("ghcr.io/org/app:1"), {
+      ref: "ghcr.io/org/app:1",
+      namespace: "",
+      repository: "",
+      othersRepository: false,
+      outside: { domain: "ghcr.io", path: "org/app", tag: "1" },
+    });
+    assert.equal(deployable("docker.io/postgres:16").ref, "docker.io/library/postgres:16");
+    assert.equal(deployable("index.docker.io/library/postgres").ref, "docker.io/library/postgres:latest");
+    assert.equal(deployable(`registry.example.com:5000/x/y@${DIGEST}`).ref, `registry.example.com:5000/x/y@${DIGEST}`);
     // Berth's registry host at another port is another registry.
-    assert.match(refusal("127.0.0.1:6000/acme/web:1"), /another registry \(127\.0\.0\.1:6000\)/);
-    for (const input of ["ghcr.io/org/app:1", "docker.io/postgres:16"]) assert.doesNotMatch(refusal(input), /offline|machine/);
+    assert.equal(deployable("127.0.0.1:6000/acme/web:1").outside?.domain, "127.0.0.1:6000");
   });
 
   it("refuses an image of Berth's registry without a namespace (a reference naming no registry is in Berth's)", () => {

@@ -1,11 +1,26 @@
 // Which images Berth deploys: the one policy behind every request that stores an image reference
 // (app create and update, deploy), applied before anything is stored or queued, so a refused image
-// never reaches the worker. For now: images in Berth's own registry (under any of its names), in
-// the team's namespace, the base images under `berth/`, or another team's public repository.
+// never reaches the worker. Images in Berth's own registry (under any of its names): in the team's
+// namespace, the base images under `berth/`, or another team's public repository. Images in another
+// registry: checked there before anything is queued (the reference exists, the team's credential
+// for that registry works, the outbound policy allows the registry); at deploy the worker copies
+// them into Berth's registry (worker/src/deploys/resolve-image.ts).
 import { AppError } from "@berth/core";
-import { formatImageRef, type ImageRef, qualifyImageRef, type RegistryAliases, repositoryIn, requireImageRef } from "@berth/core/image-ref";
+import {
+  formatImageRef,
+  type ImageRef,
+  type QualifiedImageRef,
+  qualifyImageRef,
+  type RegistryAliases,
+  repositoryIn,
+  requireImageRef,
+} from "@berth/core/image-ref";
 import { SYSTEM_NAMESPACE } from "@berth/core/registry/grant";
 import type { Db } from "@berth/db";
+import { loadOutboundPolicy } from "../outbound/outbound-policy.ts";
+import { outsideSession } from "../registry/outside-session.ts";
+import { resolveOutsideImage } from "../registry/resolve-outside-image.ts";
+import { teamRegistryCredential } from "../registry/team-registry-credential.ts";
 
 export type DeployableImage = {
   /** What is stored and later resolved: `127.0.0.1:<port>/acme/web:1`. */
@@ -15,19 +30,15 @@ export type DeployableImage = {
   repository: string;
   /** In another team's namespace: only that repository's public flag allows it (`assertTeamMayPull`). */
   othersRepository: boolean;
+  /** In another registry (copied into Berth's at deploy); `namespace` and `repository` are then unset (""). */
+  outside?: QualifiedImageRef;
 };
 
 /** The stored form of `ref` for `team`, or a BAD_REQUEST saying what to do instead. */
 export function deployableImage(ref: ImageRef, team: { slug: string }, registry: RegistryAliases): DeployableImage {
   const qualified = qualifyImageRef(ref, registry);
   const path = repositoryIn(qualified, registry);
-  if (path === undefined) {
-    const name = qualified.path.slice(qualified.path.lastIndexOf("/") + 1);
-    throw new AppError(
-      "BAD_REQUEST",
-      `${formatImageRef(ref)} is in another registry (${qualified.domain}): Berth deploys images from its own registry for now; push it to ${registry[0]}/${team.slug}/${name}:${ref.tag ?? "latest"} first`,
-    );
-  }
+  if (path === undefined) return { ref: formatImageRef(qualified), namespace: "", repository: "", othersRepository: false, outside: qualified };
   const slash = path.indexOf("/");
   if (slash === -1) {
     throw new AppError(
@@ -55,9 +66,27 @@ export async function assertTeamMayPull(db: Db, team: { slug: string }, image: D
   );
 }
 
+/** An image in another registry: it must exist there and be readable with the team's credential (or anonymously), through the outbound policy. */
+export async function assertOutsideImageReadable(
+  db: Db,
+  team: { id: string },
+  ref: QualifiedImageRef,
+  opts: { publicUrl?: string; encryptionKey: string },
+): Promise<void> {
+  const credential = await teamRegistryCredential(db, opts.encryptionKey, team.id, ref.domain);
+  await resolveOutsideImage(outsideSession(await loadOutboundPolicy(db, { publicUrl: opts.publicUrl }), ref.domain, credential), ref);
+}
+
 /** What a user typed, checked in full: the reference to store, or an AppError (400 or 403) to answer. */
-export async function resolveDeployableImage(db: Db, team: { slug: string }, input: string, registry: RegistryAliases): Promise<DeployableImage> {
+export async function resolveDeployableImage(
+  db: Db,
+  team: { id: string; slug: string },
+  input: string,
+  registry: RegistryAliases,
+  opts: { publicUrl?: string; encryptionKey: string },
+): Promise<DeployableImage> {
   const image = deployableImage(requireImageRef(input), team, registry);
-  await assertTeamMayPull(db, team, image);
+  if (image.outside) await assertOutsideImageReadable(db, team, image.outside, opts);
+  else await assertTeamMayPull(db, team, image);
   return image;
 }

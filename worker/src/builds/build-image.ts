@@ -31,6 +31,10 @@ export type BuildImageOptions = {
   /** The network step containers join (the fenced build network). */
   network: string;
   limits: BuildLimits;
+  /** The app's build arguments (not secret: the image history keeps them). */
+  buildArgs?: Record<string, string>;
+  /** The stage to build; the last one when unset. */
+  target?: string;
 };
 
 export type BuildLimits = { memoryBytes: number; cpus: number; pids: number };
@@ -95,6 +99,8 @@ async function build(opts: BuildImageOptions, signal: AbortSignal, cgroupParent:
         cpuquota: Math.round(opts.limits.cpus * 100_000),
         cgroupparent: cgroupParent,
         abortSignal: signal,
+        ...(opts.buildArgs && Object.keys(opts.buildArgs).length > 0 ? { buildargs: opts.buildArgs } : {}),
+        ...(opts.target ? { target: opts.target } : {}),
       };
       res = await opts.docker.buildImage(context, options);
     } catch (e) {

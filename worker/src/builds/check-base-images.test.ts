@@ -116,36 +116,37 @@ describe("classifyReference", () => {
     ]);
   });
 
-  it("refuses images from elsewhere, build arguments, quoting and malformed names, saying why", () => {
+  it("refuses images from elsewhere and malformed names, saying why; reads FROM after expansion", () => {
     const hint =
       "base images come from Berth's registry at 127.0.0.1:5000 for now (other registries are not supported yet), e.g. FROM 127.0.0.1:5000/berth/node:20";
     const dockerfile = [
+      "ARG BASE=127.0.0.1:5000/berth/node:20",
       "FROM nginx:1.27",
       "FROM 127.0.0.1:5001/acme/web:1",
       "FROM 4bd0a04bd56a",
-      "ARG BASE=127.0.0.1:5000/berth/node:20",
       "FROM $BASE",
       `FROM \${BASE}`,
       'FROM "127.0.0.1:5000/berth/node:20"',
       "FROM 127.0.0.1:5000/berth/no\\de:20",
+      `FROM '"x'`,
       "FROM 127.0.0.1:5000/Acme/web:1",
       "FROM 127.0.0.1:5000/web:1",
       "COPY --from=$X /a /b",
     ].join("\n");
-    const args = "FROM with build arguments is not supported; name the image directly";
     const plainly = "write the image name plainly, without quotes or escapes";
     const invalid = "not a valid image name in Berth's registry (127.0.0.1:5000/<team>/<name>:<tag>)";
     assert.deepEqual(verdicts(dockerfile), [
       ["FROM nginx:1.27", hint],
       ["FROM 127.0.0.1:5001/acme/web:1", hint],
       ["FROM 4bd0a04bd56a", hint],
-      ["FROM $BASE", args],
-      [`FROM \${BASE}`, args],
-      ['FROM "127.0.0.1:5000/berth/node:20"', plainly],
-      ["FROM 127.0.0.1:5000/berth/no\\de:20", plainly],
+      ["FROM $BASE (127.0.0.1:5000/berth/node:20)", "berth/node"],
+      [`FROM \${BASE} (127.0.0.1:5000/berth/node:20)`, "berth/node"],
+      ['FROM "127.0.0.1:5000/berth/node:20" (127.0.0.1:5000/berth/node:20)', "berth/node"],
+      ["FROM 127.0.0.1:5000/berth/no\\de:20 (127.0.0.1:5000/berth/node:20)", "berth/node"],
+      ["FROM '\"x' (\"x)", plainly],
       ["FROM 127.0.0.1:5000/Acme/web:1", invalid],
       ["FROM 127.0.0.1:5000/web:1", invalid],
-      ["COPY --from=$X", "COPY --from with build arguments is not supported; name the image or stage directly"],
+      ["COPY --from=$X", "the classic builder does not expand build arguments in COPY --from; name the image or stage directly"],
     ]);
   });
 });

@@ -8,7 +8,9 @@ import { berthRegistryAliases, isSameRegistry, normalizeImageRef, parseImageRef,
 import { SYSTEM_NAMESPACE } from "@berth/core/registry/grant";
 import type { Db } from "@berth/db";
 import type Docker from "dockerode";
+import { expandFrom, metaArgs } from "./build-args.ts";
 import { BuildFailure, registryHint } from "./build-errors.ts";
+import { refuseBuildKitOnly } from "./buildkit-only.ts";
 import { asText, type Instruction, parseDockerfile, splitWords } from "./parse-dockerfile.ts";
 import { readContextDockerfile } from "./read-context-dockerfile.ts";
 import { refuseRemoteAddSources } from "./remote-add-sources.ts";
@@ -34,7 +36,14 @@ const shown = (word: string) => {
 };
 
 /** Every image reference of a parsed Dockerfile (or of ONBUILD triggers, given the stages before them). */
-export function imageReferences(instructions: Instruction[], earlier: Stages = { names: new Set(), count: 0 }, prefix = ""): ImageReference[] {
+export function imageReferences(
+  instructions: Instruction[],
+  earlier: Stages = { names: new Set(), count: 0 },
+  prefix = "",
+  buildArgs: Readonly<Record<string, string>> = {},
+): ImageReference[] {
+  // FROM's image word is expanded with the global ARGs and the app's build arguments, as the engine does.
+  const env = metaArgs(instructions, buildArgs);
   // The engine makes a stage nameable (and numbered) only once it is finished: within a stage, its
   // own name still means an image, which could be any image on the engine whose id starts that way.
   const names = new Set(earlier.names);
@@ -53,7 +62,9 @@ export function imageReferences(instructions: Instruction[], earlier: Stages = {
         const [word, as, name] = words;
         current = {};
         if (word === undefined) break;
-        out.push({ written: `${prefix}FROM ${shown(word)}`, kind: "from", word, stages: finished() });
+        const image = expandFrom(ins, word, env);
+        const written = image === word ? shown(word) : `${shown(word)} (${shown(image)})`;
+        out.push({ written: `${prefix}FROM ${written}`, kind: "from", word: image, stages: finished() });
         // Only a name the engine would accept becomes a stage; anything else is checked as an image.
         const stage = name?.toLowerCase();
         if (words.length === 3 && as?.toLowerCase() === "as" && stage && STAGE_NAME.test(stage)) current.name = stage;
@@ -90,10 +101,12 @@ export type Verdict =
 export function classifyReference(ref: ImageReference, opts: { team: string; registryPort: number }): Verdict {
   const { word, stages } = ref;
   const registryHost = `127.0.0.1:${opts.registryPort}`;
+  // FROM's word is already expanded (a `$` left is literal, as in the engine). COPY --from is never
+  // expanded by the classic builder: `$X` there is a name the engine refuses too.
   if (word.includes("$")) {
     return ref.kind === "from"
-      ? { refused: "FROM with build arguments is not supported; name the image directly" }
-      : { refused: "COPY --from with build arguments is not supported; name the image or stage directly" };
+      ? { refused: "not a valid image reference" }
+      : { refused: "the classic builder does not expand build arguments in COPY --from; name the image or stage directly" };
   }
   if (/^[\x21-\x7e]+$/.test(word) && stages.names.has(word.toLowerCase())) return { use: "none" };
   if (ref.kind === "copy" && /^\d+$/.test(word) && Number(word) < stages.count) return { use: "none" };
@@ -126,6 +139,8 @@ export type CheckBaseImagesOptions = {
   registryPort: number;
   /** Aborts the read of a large context (a cancelled build). */
   signal?: AbortSignal;
+  /** The app's build arguments (`buildargs` of the Engine's /build). */
+  buildArgs?: Readonly<Record<string, string>>;
 };
 
 /** Throws a BuildFailure naming the first image the team may not build from. */
@@ -133,6 +148,9 @@ export async function checkBaseImages(opts: CheckBaseImagesOptions): Promise<voi
   const dockerfile = await readContextDockerfile(opts.contextPath, opts.signal);
   // No Dockerfile: the engine reports that in its own words (see build-errors.ts).
   if (!dockerfile) return;
+  const instructions = parseDockerfile(dockerfile);
+  // Before anything else: the classic builder would fail on these with a message that does not say why.
+  refuseBuildKitOnly(instructions, dockerfile);
   // Not an image, but checked here for the same reason: the engine would fetch it before any step runs.
   refuseRemoteAddSources(dockerfile);
 
@@ -148,7 +166,7 @@ export async function checkBaseImages(opts: CheckBaseImagesOptions): Promise<voi
   };
 
   const bases = new Map<string, ImageReference>();
-  for (const ref of imageReferences(parseDockerfile(dockerfile))) {
+  for (const ref of imageReferences(instructions, undefined, "", opts.buildArgs)) {
     const refused = await refusal(ref);
     if (refused) throw new BuildFailure(`${ref.written}: ${refused}`);
     const verdict = classifyReference(ref, opts);

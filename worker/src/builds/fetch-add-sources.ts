@@ -5,12 +5,9 @@
 // and rewrites each such step into a COPY of the fetched file (add-url-plan.ts). What is left
 // (variables, quotes, ONBUILD) is refused before the build by remote-add-sources.ts.
 import { execFile } from "node:child_process";
-import { createReadStream, createWriteStream } from "node:fs";
-import { chmod, mkdir, mkdtemp, open, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { dirname, join, posix } from "node:path";
-import { pipeline } from "node:stream/promises";
 import { promisify } from "node:util";
-import { createGunzip } from "node:zlib";
 import { checkDestination } from "@berth/control/outbound/check-destination";
 import type { OutboundPolicy } from "@berth/control/outbound/outbound-policy";
 import { sendPinned } from "@berth/control/outbound/send-pinned";
@@ -18,6 +15,7 @@ import { MAX_BUILD_CONTEXT_BYTES, redactUrl } from "@berth/core/apps";
 import { AppError } from "@berth/core/errors";
 import { ADD_DIR, planAddUrls, rewriteDockerfile } from "./add-url-plan.ts";
 import { BuildFailure } from "./build-errors.ts";
+import { ensurePlainContext } from "./plain-context.ts";
 import { readContextDockerfile } from "./read-context-dockerfile.ts";
 
 export const MAX_ADD_FILE_BYTES = 100 * 1024 * 1024;
@@ -123,15 +121,7 @@ function fileName(url: string, disposition: string | undefined, dest: string): s
 
 /** Appends the staged files and the new Dockerfile to the context (gunzipped first: tar cannot append to gzip). */
 async function appendToContext(opts: FetchAddOptions, staging: string): Promise<void> {
-  const head = Buffer.alloc(3);
-  const fh = await open(opts.contextPath, "r");
-  await fh.read(head, 0, 3, 0);
-  await fh.close();
-  if (head.equals(Buffer.from([0x1f, 0x8b, 0x08]))) {
-    const plain = `${opts.contextPath}.plain`;
-    await pipeline(createReadStream(opts.contextPath), createGunzip(), createWriteStream(plain));
-    await rename(plain, opts.contextPath);
-  }
+  await ensurePlainContext(opts.contextPath);
   await promisify(execFile)("tar", ["--append", "-f", opts.contextPath, "-C", staging, "--owner=0", "--group=0", "--numeric-owner", ADD_DIR, "Dockerfile"], {
     // Node's types want NODE_ENV in every env; tar needs nothing but PATH.
     env: { PATH: opts.path } as unknown as NodeJS.ProcessEnv,

@@ -16,6 +16,8 @@ export type Instruction = {
   args: string;
   /** The whole instruction as one line (continuations joined), for messages. */
   original: string;
+  /** The escape token in force (`# escape=`): the word lexer of ARG and FROM needs it. */
+  escape?: string;
 };
 
 // Go's unicode.IsSpace, as UTF-8 byte sequences: the ASCII ones, U+0085, U+00A0, U+1680,
@@ -77,6 +79,7 @@ export function parseDockerfile(source: Buffer | string): Instruction[] {
 
   // The escape token also continues lines, when only spaces or tabs follow it.
   let continuation = /\\[ \t]*$/;
+  let escapeToken = "\\";
   let directivesDone = false;
   const seen = new Set<string>();
   const processLine = (token: string, stripLeft: boolean) => {
@@ -87,7 +90,10 @@ export function parseDockerfile(source: Buffer | string): Instruction[] {
       if (!m || (key !== "escape" && key !== "syntax") || seen.has(key)) directivesDone = true;
       else {
         seen.add(key);
-        if (key === "escape" && (m[2] === "`" || m[2] === "\\")) continuation = new RegExp(`\\${m[2]}[ \\t]*$`);
+        if (key === "escape" && (m[2] === "`" || m[2] === "\\")) {
+          escapeToken = m[2];
+          continuation = new RegExp(`\\${m[2]}[ \\t]*$`);
+        }
       }
     }
     return token.startsWith("#") ? "" : token;
@@ -113,7 +119,7 @@ export function parseDockerfile(source: Buffer | string): Instruction[] {
       [more, endOfLine] = trimContinuation(part);
       line += more;
     }
-    out.push({ line: startLine, ...splitCommand(line) });
+    out.push({ line: startLine, ...splitCommand(line), escape: escapeToken });
   }
   return out;
 }

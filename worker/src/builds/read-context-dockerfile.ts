@@ -21,8 +21,22 @@ type Found = { kind: "file"; content: Buffer } | { kind: "too-large" } | { kind:
 
 const unreadable = (why: string) => new BuildFailure(`the build context is not a readable tar archive (${why})`);
 
+/** The context's entries (the name as stored, and the path it lands on) and its root `.dockerignore`. */
+export type ContextListing = { entries: { name: string; path: string }[]; dockerignore: Buffer | null };
+
 /** The Dockerfile's bytes, or null when the context has none (the engine then says so itself). */
 export async function readContextDockerfile(path: string, signal?: AbortSignal): Promise<Buffer | null> {
+  return readContext(path, signal);
+}
+
+/** Every entry of the context and its `.dockerignore`, read the same way as the Dockerfile. */
+export async function listContext(path: string, signal?: AbortSignal): Promise<ContextListing> {
+  const listing: ContextListing = { entries: [], dockerignore: null };
+  await readContext(path, signal, listing);
+  return listing;
+}
+
+async function readContext(path: string, signal?: AbortSignal, listing?: ContextListing): Promise<Buffer | null> {
   const file = await open(path, "r");
   let raw: Readable | undefined;
   let stream: Readable | undefined;
@@ -41,7 +55,7 @@ export async function readContextDockerfile(path: string, signal?: AbortSignal):
     // Errors reach the loop through the iterator; these keep a late one (after an abort) from going unhandled.
     for (const s of new Set([raw, stream])) s.on("error", () => {});
     if (signal) addAbortSignal(signal, stream);
-    return await scan(new Bytes(stream[Symbol.asyncIterator]()));
+    return await scan(new Bytes(stream[Symbol.asyncIterator]()), listing);
   } catch (e) {
     if (signal?.aborted) throw signal.reason instanceof BuildFailure ? signal.reason : new BuildFailure("build cancelled", "cancelled");
     if (e instanceof BuildFailure) throw e;
@@ -54,7 +68,7 @@ export async function readContextDockerfile(path: string, signal?: AbortSignal):
   }
 }
 
-async function scan(r: Bytes): Promise<Buffer | null> {
+async function scan(r: Bytes, listing?: ContextListing): Promise<Buffer | null> {
   const found = new Map<string, Found>();
   // Paths that are links: a Dockerfile written below one could land anywhere, the root included.
   const links = new Set<string>();
@@ -109,6 +123,17 @@ async function scan(r: Bytes): Promise<Buffer | null> {
       }
     }
     if (type === "1" || type === "2") for (const p of paths) links.add(p);
+    if (listing) {
+      listing.entries.push({ name: names[0] ?? "", path: paths[0] ?? "." });
+      // The last `.dockerignore` wins, as the last entry of a path does when the context is unpacked.
+      if (paths[0] === ".dockerignore") {
+        if (type === "0" && size <= MAX_DOCKERFILE_BYTES) {
+          listing.dockerignore = await r.takeData(size);
+          continue;
+        }
+        listing.dockerignore = null;
+      }
+    }
 
     const root = isDockerfile.find((p) => NAMES.includes(p));
     if (root && type === "0" && size <= MAX_DOCKERFILE_BYTES) {

@@ -16,9 +16,11 @@ import type { Redis } from "ioredis";
 import type { Config } from "../config.ts";
 import type { JobContext } from "../jobs/context.ts";
 import { appRepositoryFetch } from "./app-repository-fetch.ts";
+import { applyDockerignore } from "./apply-dockerignore.ts";
 import { BuildFailure, MAX_ERROR_CHARS } from "./build-errors.ts";
 import { buildImage } from "./build-image.ts";
 import { ensureBuildNetwork } from "./build-network.ts";
+import { loadBuildSettings } from "./build-settings.ts";
 import { checkBaseImages } from "./check-base-images.ts";
 import { checkBuildLabels } from "./check-labels.ts";
 import { fetchAddSources } from "./fetch-add-sources.ts";
@@ -88,11 +90,24 @@ export async function buildRun(payload: JobPayload<"buildRun">, ctx: BuildDeps):
       .catch(() => null);
     if (size === null) throw new BuildFailure("the build context is missing: it was never uploaded, or already removed");
     await log.write(`Building ${team}/${app} from ${fromRepo ? "the fetched commit" : "an uploaded context"} (${formatSize(size)})`);
+    // The engine does not apply .dockerignore (the docker CLI does, client side): done here for every source.
+    const ignored = await applyDockerignore({ contextPath, path: ctx.config.PATH, signal: watch.signal });
+    if (ignored > 0) await log.write(`Left out ${ignored} ${ignored === 1 ? "entry" : "entries"} of the context (.dockerignore)`);
     // ADD <url>: fetched here through the outbound policy and made a COPY (the engine would fetch past it).
     const outbound = await loadOutboundPolicy(ctx.db, { publicUrl: ctx.config.BERTH_PUBLIC_URL });
     await fetchAddSources({ contextPath, policy: outbound, path: ctx.config.PATH, log, signal: watch.signal });
-    // With `pull: false` the engine uses whatever image it has: only those the team may pull are allowed.
-    await checkBaseImages({ db: ctx.db, docker: ctx.docker, contextPath, team, registryPort: ctx.config.BERTH_REGISTRY_PORT, signal: watch.signal });
+    const settings = await loadBuildSettings(ctx.db, { appId: row.appId, config: row.app.config, encryptionKey: ctx.config.BERTH_ENCRYPTION_KEY });
+    // With `pull: false` the engine uses whatever image it has: only those the team may pull are allowed
+    // (FROM read with the build arguments, as the engine reads it).
+    await checkBaseImages({
+      db: ctx.db,
+      docker: ctx.docker,
+      contextPath,
+      team,
+      registryPort: ctx.config.BERTH_REGISTRY_PORT,
+      signal: watch.signal,
+      buildArgs: settings.args,
+    });
     await checkBuildLabels({ docker: ctx.docker, contextPath, team, registryPort: ctx.config.BERTH_REGISTRY_PORT, signal: watch.signal });
     const network = await ensureBuildNetwork(ctx.docker, { name: ctx.config.BERTH_BUILD_NETWORK, allow: ctx.config.BERTH_BUILD_EGRESS_ALLOW });
     if (await ctx.redis.exists(deployCancelKey(payload.deploymentId))) throw new BuildFailure("cancelled by a user", "cancelled");
@@ -111,6 +126,8 @@ export async function buildRun(payload: JobPayload<"buildRun">, ctx: BuildDeps):
       timeoutMs: ctx.config.BERTH_BUILD_TIMEOUT_S * 1000,
       network,
       limits: { memoryBytes: ctx.config.BERTH_BUILD_MEMORY_MB * 1024 ** 2, cpus: ctx.config.BERTH_BUILD_CPUS, pids: ctx.config.BERTH_BUILD_PIDS },
+      buildArgs: settings.args,
+      target: settings.target,
     });
     await ctx.db.build.update({ where: { id: row.id }, data: { status: "succeeded", imageRef: out.imageRef, digest: out.digest, finishedAt: new Date() } });
     await log.write(`Built and pushed ${out.imageRef}@${out.digest} in ${((Date.now() - started) / 1000).toFixed(1)} s`);

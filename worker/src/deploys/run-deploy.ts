@@ -1,6 +1,6 @@
 // The `deploy.run` job: one deployment from queued to live, failed or cancelled.
 //   build    → wait for the build job (builds queue) → release from the built image
-//   image    → resolve the reference to a digest in Berth's registry → release
+//   image    → resolve the reference to a digest in Berth's registry (an outside image: copied into it) → release
 //   rollback / config → the release given
 // then roll out (roll-out.ts). Whatever happens, the deployment ends in a finished state, and
 // a worker that dies mid-way leaves it to the reaper (reap-deployments.ts).
@@ -11,6 +11,7 @@ import { appendBuildEnd, deployLog } from "@berth/control/deployments/deploy-log
 import { followDeployment } from "@berth/control/deployments/follow-deployment";
 import { announceDeployment, setDeploymentStatus } from "@berth/control/deployments/set-deployment-status";
 import { HostCallError } from "@berth/control/hosts/call-host";
+import { teamRegistryCredential } from "@berth/control/registry/team-registry-credential";
 import { createRelease, tagReleaseImage } from "@berth/control/releases/create-release";
 import { isAppError, type JobPayload } from "@berth/core";
 import { appRepository, workerAliveKey } from "@berth/core/apps";
@@ -67,7 +68,14 @@ export async function deployRun(payload: JobPayload<"deployRun">, ctx: JobContex
       } else {
         if (!deployment.imageRef) throw new DeployError("no image to deploy");
         await log.write(`Resolving ${deployment.imageRef}`);
-        ({ imageRef, digest } = await resolveImage(ctx.registry, deployment.imageRef, berthRegistryAliases(ctx.config.BERTH_REGISTRY_PORT)));
+        ({ imageRef, digest } = await resolveImage(ctx.registry, deployment.imageRef, berthRegistryAliases(ctx.config.BERTH_REGISTRY_PORT), {
+          db: ctx.db,
+          publicUrl: ctx.config.BERTH_PUBLIC_URL,
+          team: app.teamSlug,
+          target: { baseUrl: `http://127.0.0.1:${ctx.config.BERTH_REGISTRY_PORT}`, service: ctx.config.BERTH_REGISTRY_SERVICE, keys: ctx.tokenKeys },
+          credential: (host) => teamRegistryCredential(ctx.db, ctx.encryptionKey, app.teamId, host),
+          note: (line) => log.write(line),
+        }));
       }
       checkAborted(watch.signal);
       release = await createRelease(ctx.db, { appId: app.id, imageRef, digest, buildId: deployment.buildId, createdBy: deployment.createdBy });

@@ -24,7 +24,7 @@ export async function createApp(deps: AppDeps, caller: Caller, team: TeamContext
   assertMayMount(caller, input.config?.binds);
   const config = mergeConfig(DEFAULT_APP_CONFIG, input.config);
   await assertAppQuotas(db, team, null, config);
-  const image = input.image ? await resolveDeployableImage(db, team, input.image, berthRegistryAliases(settings.registryPort)) : null;
+  const image = input.image ? await resolveDeployableImage(db, team, input.image, berthRegistryAliases(settings.registryPort), settings) : null;
 
   const repository = input.repository ? await repositoryData(deps, input.repository, "main") : {};
   const exists = await db.app.findUnique({ where: { teamId_name: { teamId: team.id, name: input.name } }, select: { id: true } });

@@ -30,7 +30,7 @@ export async function updateApp(
   const before = storedConfig(app.config);
   const config = mergeConfig(before, input.config);
   await assertAppQuotas(db, team, app.id, config);
-  const image = input.image ? (await resolveDeployableImage(db, team, input.image, berthRegistryAliases(settings.registryPort))).ref : app.imageRef;
+  const image = input.image ? (await resolveDeployableImage(db, team, input.image, berthRegistryAliases(settings.registryPort), settings)).ref : app.imageRef;
   const imageChanged = image !== app.imageRef;
   const configChanged = JSON.stringify(config) !== JSON.stringify(before);
   // Any change redeploys it, and config (volumes over its code, its command) is code too.

@@ -19,7 +19,7 @@ export async function createDeployment(deps: AppDeps, caller: Caller, team: Team
   requireAdminForPrivilegedApp(caller, app, "deploy it");
   const wanted = input.image ?? app.imageRef;
   if (!wanted) throw new AppError("BAD_REQUEST", `app ${app.name} has no image; give one with "image" (or upload a build)`);
-  const { ref } = await resolveDeployableImage(db, team, wanted, berthRegistryAliases(deps.settings.registryPort));
+  const { ref } = await resolveDeployableImage(db, team, wanted, berthRegistryAliases(deps.settings.registryPort), deps.settings);
   const d = await launch(deps, { appId: app.id, kind: "image", imageRef: ref, createdBy: caller.user.id });
   await recordAudit(db, {
     action: "deployment.created",

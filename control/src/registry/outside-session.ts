@@ -1,0 +1,118 @@
+// Requests to a registry other than Berth's (Docker Hub, GHCR, a company's registry), every one
+// through the outbound policy: the registry itself, the token realm its challenge names, and each
+// redirect hop (blobs are often served from storage elsewhere) is checked (check-destination.ts)
+// and connected to the checked address (send-pinned.ts). Answers the registry's challenge:
+// `Bearer realm=…,service=…,scope=…` (a token, anonymous or with the team's credential) or `Basic`.
+// https first; plain http only for a registry at an address an instance admin allowed (a registry
+// on a LAN or this machine, which usually has no certificate), as the docker CLI does for its
+// "insecure registries".
+import { AppError } from "@berth/core/errors";
+import { classifyAddress } from "../outbound/address-class.ts";
+import { checkDestination } from "../outbound/check-destination.ts";
+import type { OutboundPolicy } from "../outbound/outbound-policy.ts";
+import { type PinnedResponse, sendPinned } from "../outbound/send-pinned.ts";
+
+export type RegistryCredential = { username: string; password: string };
+
+export type OutsideSession = {
+  /** `host[:port]` as written in the reference. */
+  registry: string;
+  /** `GET /v2/<repository><path>` (following redirects through the policy), authenticated as the registry asks. */
+  get(repository: string, path: string, opts: { accept?: string; method?: "GET" | "HEAD"; maxBodyBytes?: number }): Promise<PinnedResponse>;
+};
+
+const TIMEOUT_MS = 30_000;
+const MAX_REDIRECTS = 5;
+
+export function outsideSession(policy: OutboundPolicy, registry: string, credential?: RegistryCredential): OutsideSession {
+  // Docker Hub's API lives at registry-1.docker.io (what the docker CLI talks to for docker.io).
+  const apiHost = registry === "docker.io" ? "registry-1.docker.io" : registry;
+  let scheme: "https:" | "http:" | undefined;
+  let authorization: string | undefined;
+
+  async function send(rawUrl: string, init: { method: string; headers: Record<string, string>; maxBodyBytes?: number }): Promise<PinnedResponse> {
+    let url = rawUrl;
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      const dest = await checkDestination(policy, url);
+      const res = await sendPinned(dest, { method: init.method, headers: init.headers, timeoutMs: TIMEOUT_MS, maxBodyBytes: init.maxBodyBytes });
+      const location = res.headers.location;
+      if (res.status < 300 || res.status >= 400 || !location) return res;
+      const next = new URL(location, url);
+      // The registry's own credentials never go to storage it redirects to.
+      if (next.host !== new URL(url).host) delete init.headers.authorization;
+      url = next.href;
+    }
+    throw new AppError("UNAVAILABLE", `${registry} redirected more than ${MAX_REDIRECTS} times`);
+  }
+
+  async function base(): Promise<string> {
+    if (scheme) return `${scheme}//${apiHost}`;
+    try {
+      await send(`https://${apiHost}/v2/`, { method: "GET", headers: {} });
+      scheme = "https:";
+    } catch (e) {
+      if (e instanceof AppError) throw e;
+      // No TLS there: plain http only where an admin opened the address (never a public registry).
+      const dest = await checkDestination(policy, `http://${apiHost}/v2/`);
+      if (classifyAddress(dest.address) === "public") throw unreachable(e);
+      scheme = "http:";
+    }
+    return `${scheme}//${apiHost}`;
+  }
+
+  async function answerChallenge(challenge: string, repository: string): Promise<void> {
+    const [kind = "", ...rest] = challenge.trim().split(/\s+/);
+    if (kind.toLowerCase() === "basic") {
+      if (!credential) throw pullDenied(registry, repository);
+      authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
+      return;
+    }
+    if (kind.toLowerCase() !== "bearer") throw new AppError("UNAVAILABLE", `${registry} asks for an unsupported authentication (${kind})`);
+    const params = Object.fromEntries([...rest.join(" ").matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    if (!params.realm) throw new AppError("UNAVAILABLE", `${registry} sent a token challenge without a realm`);
+    const realm = new URL(params.realm);
+    if (params.service) realm.searchParams.set("service", params.service);
+    realm.searchParams.set("scope", params.scope ?? `repository:${repository}:pull`);
+    const headers: Record<string, string> = {};
+    if (credential) headers.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
+    const res = await send(realm.href, { method: "GET", headers });
+    if (res.status === 401 || res.status === 403) throw pullDenied(registry, repository);
+    if (res.status !== 200) throw new AppError("UNAVAILABLE", `${registry}'s token service answered ${res.status}`);
+    const body = JSON.parse(res.body.toString("utf8")) as { token?: string; access_token?: string };
+    const token = body.token ?? body.access_token;
+    if (!token) throw new AppError("UNAVAILABLE", `${registry}'s token service sent no token`);
+    authorization = `Bearer ${token}`;
+  }
+
+  return {
+    registry,
+    async get(repository, path, opts) {
+      const url = `${await base()}/v2/${repository}${path}`;
+      const request = () =>
+        send(url, {
+          method: opts.method ?? "GET",
+          headers: { ...(opts.accept ? { accept: opts.accept } : {}), ...(authorization ? { authorization } : {}) },
+          maxBodyBytes: opts.maxBodyBytes,
+        }).catch((e) => {
+          throw e instanceof AppError ? e : unreachable(e);
+        });
+      let res = await request();
+      if (res.status === 401) {
+        const challenge = res.headers["www-authenticate"];
+        if (!challenge || authorization?.startsWith("Basic")) throw pullDenied(registry, repository);
+        await answerChallenge(String(challenge), repository);
+        res = await request();
+      }
+      if (res.status === 401 || res.status === 403) throw pullDenied(registry, repository);
+      return res;
+    },
+  };
+
+  function unreachable(e: unknown) {
+    return new AppError("UNAVAILABLE", `could not reach the registry ${registry}: ${(e as Error).message}`);
+  }
+}
+
+export function pullDenied(registry: string, repository: string): AppError {
+  return new AppError("BAD_REQUEST", `pull access denied for ${registry}/${repository}: check the credentials for ${registry}`);
+}
