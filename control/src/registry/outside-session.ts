@@ -10,7 +10,8 @@ import { AppError } from "@berth/core/errors";
 import { classifyAddress } from "../outbound/address-class.ts";
 import { checkDestination } from "../outbound/check-destination.ts";
 import type { OutboundPolicy } from "../outbound/outbound-policy.ts";
-import { type PinnedResponse, sendPinned } from "../outbound/send-pinned.ts";
+import { HopFailed, sendFollowing, TooManyRedirects } from "../outbound/send-following.ts";
+import type { PinnedResponse } from "../outbound/send-pinned.ts";
 
 export type RegistryCredential = { username: string; password: string };
 
@@ -30,19 +31,19 @@ export function outsideSession(policy: OutboundPolicy, registry: string, credent
   let scheme: "https:" | "http:" | undefined;
   let authorization: string | undefined;
 
-  async function send(rawUrl: string, init: { method: string; headers: Record<string, string>; maxBodyBytes?: number }): Promise<PinnedResponse> {
-    let url = rawUrl;
-    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      const dest = await checkDestination(policy, url);
-      const res = await sendPinned(dest, { method: init.method, headers: init.headers, timeoutMs: TIMEOUT_MS, maxBodyBytes: init.maxBodyBytes });
-      const location = res.headers.location;
-      if (res.status < 300 || res.status >= 400 || !location) return res;
-      const next = new URL(location, url);
-      // The registry's own credentials never go to storage it redirects to.
-      if (next.host !== new URL(url).host) delete init.headers.authorization;
-      url = next.href;
+  async function send(url: string, init: { method: string; headers: Record<string, string>; maxBodyBytes?: number }): Promise<PinnedResponse> {
+    try {
+      return await sendFollowing(
+        policy,
+        url,
+        { method: init.method, headers: init.headers, timeoutMs: TIMEOUT_MS, maxBodyBytes: init.maxBodyBytes },
+        MAX_REDIRECTS,
+      );
+    } catch (err) {
+      if (err instanceof HopFailed) throw err.cause;
+      if (err instanceof TooManyRedirects) throw new AppError("UNAVAILABLE", `${registry} redirected more than ${MAX_REDIRECTS} times`);
+      throw err;
     }
-    throw new AppError("UNAVAILABLE", `${registry} redirected more than ${MAX_REDIRECTS} times`);
   }
 
   async function base(): Promise<string> {

@@ -8,9 +8,9 @@ import { execFile } from "node:child_process";
 import { chmod, mkdir, mkdtemp, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { dirname, join, posix } from "node:path";
 import { promisify } from "node:util";
-import { checkDestination } from "@berth/control/outbound/check-destination";
 import type { OutboundPolicy } from "@berth/control/outbound/outbound-policy";
-import { sendPinned } from "@berth/control/outbound/send-pinned";
+import { HopFailed, sendFollowing, TooManyRedirects } from "@berth/control/outbound/send-following";
+import type { PinnedResponse } from "@berth/control/outbound/send-pinned";
 import { MAX_BUILD_CONTEXT_BYTES, redactUrl } from "@berth/core/apps";
 import { AppError } from "@berth/core/errors";
 import { ADD_DIR, planAddUrls, rewriteDockerfile } from "./add-url-plan.ts";
@@ -72,40 +72,26 @@ type Downloaded = { body: Buffer; modified?: Date; disposition?: string };
 async function download(url: string, opts: FetchAddOptions): Promise<Downloaded> {
   const shown = redactUrl(url);
   const max = opts.maxFileBytes ?? MAX_ADD_FILE_BYTES;
-  let current = url;
-  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    let dest: Awaited<ReturnType<typeof checkDestination>>;
-    try {
-      dest = await checkDestination(opts.policy, current);
-    } catch (e) {
-      if (e instanceof AppError) throw new BuildFailure(`ADD ${shown}: ${e.message}`);
-      throw e;
-    }
-    let res: Awaited<ReturnType<typeof sendPinned>>;
-    try {
-      res = await sendPinned(dest, {
-        method: "GET",
-        headers: { "user-agent": "Berth-Build/1" },
-        timeoutMs: ADD_TIMEOUT_MS,
-        maxBodyBytes: max + 1,
-        signal: opts.signal,
-      });
-    } catch {
-      if (opts.signal?.aborted) throw opts.signal.reason instanceof BuildFailure ? opts.signal.reason : new BuildFailure("build cancelled", "cancelled");
-      // One message for every connection failure: a build must not tell open ports from closed ones.
-      throw new BuildFailure(`ADD ${shown}: could not download it from ${dest.url.host}`);
-    }
-    const location = res.headers.location;
-    if (res.status >= 300 && res.status < 400 && location) {
-      current = new URL(location, current).href;
-      continue;
-    }
-    if (res.status < 200 || res.status >= 300) throw new BuildFailure(`ADD ${shown}: the server answered HTTP ${res.status}`);
-    if (res.truncated || res.body.length > max) throw new BuildFailure(`ADD ${shown}: the file is larger than ${max / 1024 / 1024} MiB`);
-    const modified = res.headers["last-modified"] ? new Date(res.headers["last-modified"]) : undefined;
-    return { body: res.body, modified: modified && !Number.isNaN(modified.getTime()) ? modified : undefined, disposition: res.headers["content-disposition"] };
+  let res: PinnedResponse;
+  try {
+    res = await sendFollowing(
+      opts.policy,
+      url,
+      { method: "GET", headers: { "user-agent": "Berth-Build/1" }, timeoutMs: ADD_TIMEOUT_MS, maxBodyBytes: max + 1, signal: opts.signal },
+      MAX_REDIRECTS,
+    );
+  } catch (e) {
+    if (e instanceof AppError) throw new BuildFailure(`ADD ${shown}: ${e.message}`);
+    if (e instanceof TooManyRedirects) throw new BuildFailure(`ADD ${shown}: more than ${MAX_REDIRECTS} redirects`);
+    if (!(e instanceof HopFailed)) throw e;
+    if (opts.signal?.aborted) throw opts.signal.reason instanceof BuildFailure ? opts.signal.reason : new BuildFailure("build cancelled", "cancelled");
+    // One message for every connection failure: a build must not tell open ports from closed ones.
+    throw new BuildFailure(`ADD ${shown}: could not download it from ${e.host}`);
   }
-  throw new BuildFailure(`ADD ${shown}: more than ${MAX_REDIRECTS} redirects`);
+  if (res.status < 200 || res.status >= 300) throw new BuildFailure(`ADD ${shown}: the server answered HTTP ${res.status}`);
+  if (res.truncated || res.body.length > max) throw new BuildFailure(`ADD ${shown}: the file is larger than ${max / 1024 / 1024} MiB`);
+  const modified = res.headers["last-modified"] ? new Date(res.headers["last-modified"]) : undefined;
+  return { body: res.body, modified: modified && !Number.isNaN(modified.getTime()) ? modified : undefined, disposition: res.headers["content-disposition"] };
 }
 
 /** The file's name as the builder picks it: Content-Disposition's filename, else the URL path's last part. */
