@@ -10,6 +10,13 @@ for name in runtime-host worker router web caddy registry; do
   stop_pid "$name"
 done
 rm -f "$RUN_DIR/worker-child.pid"
+# The pull-through caches the worker started (worker/src/registry-caches), detached from it.
+for f in "$RUN_DIR"/registry-cache-*.pid; do
+  [ -e "$f" ] || continue
+  name=$(basename "$f" .pid)
+  if alive "$name"; then say "stopping $name"; fi
+  stop_pid "$name"
+done
 if alive dockerd; then say "stopping dockerd (containers stop with it)"; fi
 stop_dockerd dockerd
 if alive redis; then say "stopping redis"; fi

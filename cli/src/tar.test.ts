@@ -64,6 +64,22 @@ describe("tarStream", () => {
     for await (const e of walkDirectory(src)) paths.push(e.path);
     assert.deepEqual(paths, [".dockerignore", "Dockerfile", "node_modules/keep", "node_modules/keep/b.js"]);
   });
+
+  it("walks only a monorepo's build context, under its path, with the context's .dockerignore and Dockerfile path", async () => {
+    const src = join(dir, "mono");
+    await mkdir(join(src, "services", "api", "docker"), { recursive: true });
+    await mkdir(join(src, "services", "web"), { recursive: true });
+    await writeFile(join(src, "README"), "not in the context");
+    await writeFile(join(src, ".dockerignore"), "services\n");
+    await writeFile(join(src, "services", "web", "index.html"), "another service");
+    await writeFile(join(src, "services", "api", "main.js"), "api");
+    await writeFile(join(src, "services", "api", "debug.log"), "noise");
+    await writeFile(join(src, "services", "api", "docker", "Dockerfile.prod"), "FROM scratch\n");
+    await writeFile(join(src, "services", "api", ".dockerignore"), "*.log\ndocker\n");
+    const paths: string[] = [];
+    for await (const e of walkDirectory(src, { context: "services/api", dockerfile: "docker/Dockerfile.prod" })) paths.push(e.path);
+    assert.deepEqual(paths, ["services", "services/api", "services/api/.dockerignore", "services/api/docker/Dockerfile.prod", "services/api/main.js"]);
+  });
 });
 
 describe("tar helpers", () => {

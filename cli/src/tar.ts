@@ -107,23 +107,50 @@ export const ignored = (rules: readonly IgnorePattern[], path: string): boolean 
 
 // ------------------------------------------------------------------ the directory walk
 
-/** Every entry under `root` (sorted, so the same tree gives the same tar), minus .git and what .dockerignore excludes. */
-export async function* walkDirectory(root: string): AsyncGenerator<TarEntry> {
-  const rules = withBuildFiles(parseDockerignore(await readFile(join(root, ".dockerignore"), "utf8").catch(() => "")));
+/** Where a build reads its sources in the walked directory (an app's `config.build`): the root and `Dockerfile` by default. */
+export type WalkOptions = {
+  /** The build context, a directory under the root (`services/api`): only it is walked, under its own path. */
+  context?: string;
+  /** The Dockerfile, relative to the context. */
+  dockerfile?: string;
+};
+
+/**
+ * Every entry under `root` that a build of it reads (sorted, so the same tree gives the same tar):
+ * the context's entries minus .git and what the context's .dockerignore excludes, under their
+ * paths from `root` (Berth takes the context directory out of the upload, as for a repository).
+ */
+export async function* walkDirectory(root: string, opts: WalkOptions = {}): AsyncGenerator<TarEntry> {
+  const context = (opts.context ?? "")
+    .split("/")
+    .filter((p) => p !== "" && p !== ".")
+    .join("/");
+  const dockerfile = opts.dockerfile ?? "Dockerfile";
+  const rules = withBuildFiles(parseDockerignore(await readFile(join(root, context, ".dockerignore"), "utf8").catch(() => "")), dockerfile);
   // Recursion is bounded by the tree's depth: symlinks are archived, never followed.
   async function* walk(dir: string): AsyncGenerator<TarEntry> {
     for (const name of (await readdir(join(root, dir))).sort()) {
       const rel = dir ? `${dir}/${name}` : name;
       if (rel === ".git") continue;
-      // The Dockerfile and .dockerignore always reach the builder, as with `docker build`.
-      const skip = rel !== "Dockerfile" && rel !== ".dockerignore" && ignored(rules, rel);
+      const inContext = context === "" || rel.startsWith(`${context}/`);
       const abs = join(root, rel);
       const st = await lstat(abs);
       const mtime = st.mtimeMs / 1000;
+      if (!inContext) {
+        // Above the context: only the directories that lead to it.
+        if (st.isDirectory() && `${context}/`.startsWith(`${rel}/`)) {
+          yield { type: "dir", path: rel, mode: st.mode, mtime };
+          yield* walk(rel);
+        }
+        continue;
+      }
+      const local = context === "" ? rel : rel.slice(context.length + 1);
+      // The Dockerfile and .dockerignore always reach the builder, as with `docker build`.
+      const skip = local !== dockerfile && local !== ".dockerignore" && ignored(rules, local);
       if (st.isDirectory()) {
         if (!skip) yield { type: "dir", path: rel, mode: st.mode, mtime };
         // An excluded directory is skipped whole unless an exception pattern starts inside it.
-        if (!skip || rules.some((r) => r.exclusion && `${r.text}/`.startsWith(`${rel}/`))) yield* walk(rel);
+        if (!skip || rules.some((r) => r.exclusion && `${r.text}/`.startsWith(`${local}/`))) yield* walk(rel);
       } else if (!skip && st.isFile()) {
         yield { type: "file", path: rel, mode: st.mode, mtime, size: st.size, open: () => createReadStream(abs) };
       } else if (!skip && st.isSymbolicLink()) {

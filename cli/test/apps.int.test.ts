@@ -43,7 +43,7 @@ describe("berth apps", () => {
       team,
       "web",
       "--image",
-      "berth/busybox:latest",
+      `${stack.registryHost}/berth/busybox:latest`,
       "--port",
       "9000",
       "--replicas",
@@ -165,7 +165,7 @@ describe("berth deploy and friends", () => {
     assert.equal(list.code, 0, list.stderr);
     assert.match(list.stdout, /^[0-9a-f]{8}\s+build\s+/m);
     assert.equal((await berth(["deploy", `${team}/site`, "--dir", join(scratch, "missing")])).code, 2);
-    assert.equal((await berth(["deploy", `${team}/site`, "--dir", dir, "--image", "x/y"])).code, 2);
+    assert.equal((await berth(["deploy", `${team}/site`, "--dir", dir, "--image", `${stack.registryHost}/x/y`])).code, 2);
   });
 
   it("says when there is nothing to deploy, run or roll back", async () => {

@@ -1,7 +1,7 @@
 // `berth deploy` following a deployment to its end through the API's follow stream: the real
 // executable, a real build and roll-out on the running stack, the output and exit codes it promises.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -71,5 +71,30 @@ describe("berth deploy (following)", () => {
     assert.match(r.stderr, /ended failed: build failed: Step 2\/2 : RUN echo about to fail && false failed/);
     const got = await call("getApp", { cookie: owner.cookie, params: { team, app } });
     assert.equal(got.body.liveRelease.version, 2);
+  });
+
+  it("uploads a monorepo's build context and Dockerfile as the app's build settings name them", async () => {
+    const config = {
+      port: 8080,
+      memoryMb: 32,
+      healthCheck: { type: "http", path: "/", timeoutS: 2, attempts: 40, intervalMs: 250 },
+      build: { context: "services/site", dockerfile: "docker/Dockerfile" },
+    };
+    const created = await call("createApp", { cookie: owner.cookie, params: { team }, body: { name: "mono", config } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const repo = mkdtempSync(join(scratch, "mono-"));
+    const site = join(repo, "services", "site");
+    mkdirSync(join(site, "docker"), { recursive: true });
+    cpSync(join(EXAMPLE, "index.html"), join(site, "index.html"));
+    writeFileSync(join(site, "docker", "Dockerfile"), readFileSync(join(EXAMPLE, "Dockerfile")));
+    // Outside the context: never needed, never sent (a root Dockerfile that would not build proves it is not the one used).
+    writeFileSync(join(repo, "Dockerfile"), "FROM 127.0.0.1:5000/berth/busybox:latest\nRUN false\n");
+
+    const r = await berth(["deploy", `${team}/mono`, "--dir", repo]);
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /is live \(release v1\)\.\n$/);
+    const missing = await berth(["deploy", `${team}/mono`, "--dir", site]);
+    assert.equal(missing.code, 2, `${missing.stdout}\n${missing.stderr}`);
+    assert.match(missing.stderr, /has no services\/site\/docker\/Dockerfile/);
   });
 });

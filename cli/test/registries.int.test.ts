@@ -1,5 +1,6 @@
-// `berth registries add/list/remove` against the running stack: the password goes in on stdin,
-// is never printed back, and a developer is refused.
+// `berth registries add/list/remove` against the running stack (and a registry on 127.0.0.1 that asks
+// for a login, which Berth tries before storing a credential): the password goes in on stdin, is
+// never printed back, a wrong one is refused, and a developer is refused.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -9,6 +10,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { call, signUp, type TestUser, teamWith } from "../../web/test/api.ts";
 import { childEnv, stack } from "../../web/test/config.ts";
+import { type LoginRegistry, loginRegistry } from "../../web/test/login-registry.ts";
 import { runBerth } from "./run-cli.ts";
 
 const BIN = join(import.meta.dirname, "../bin/berth.js");
@@ -33,28 +35,42 @@ async function berthWithStdin(args: string[], token: string, stdin: string): Pro
   return { code: code as number | null, stdout, stderr };
 }
 
+let reg: LoginRegistry;
+
 before(async () => {
   owner = await signUp();
   dev = await signUp();
   team = await teamWith(owner, [{ user: dev, role: "developer" }]);
+  reg = await loginRegistry();
 });
 after(async () => {
   if (owner) await call("deleteTeam", { cookie: owner.cookie, params: { team } });
+  await reg?.stop();
   rmSync(scratch, { recursive: true, force: true });
 });
 
 describe("berth registries", () => {
+  it("refuses a credential the registry does not accept (Berth logs in first), without printing the password; nothing is stored", async () => {
+    const token = await tokenFor(owner);
+    const wrong = "s3cret-wrong-password";
+    const refused = await berthWithStdin(["registries", "add", team, reg.host, "-u", reg.username, "--password-stdin"], token, `${wrong}\n`);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, new RegExp(`login to ${reg.host.replace(/\./g, "\\.")} failed: check the username and password`, "i"));
+    assert.ok(!`${refused.stdout}${refused.stderr}`.includes(wrong), "the password is never printed");
+    assert.equal((await call("listRegistryCredentials", { cookie: owner.cookie, params: { team } })).body.registries.length, 0);
+  });
+
   it("adds a credential from stdin, lists it without the password, and removes it", async () => {
     const token = await tokenFor(owner);
-    const secret = "s3cret-registry-password";
-    const added = await berthWithStdin(["registries", "add", team, "ghcr.io", "-u", "octocat", "--password-stdin"], token, `${secret}\n`);
+    const secret = reg.password;
+    const added = await berthWithStdin(["registries", "add", team, reg.host, "-u", reg.username, "--password-stdin"], token, `${secret}\n`);
     assert.equal(added.code, 0, added.stderr);
-    assert.match(added.stdout, /Stored the credential of octocat for ghcr\.io/);
+    assert.match(added.stdout, new RegExp(`Logged in to ${reg.host.replace(/\./g, "\\.")}: stored the credential of ${reg.username}`));
     const listed = await runBerth(scratch, ["registries", "list", team], token);
     assert.equal(listed.code, 0, listed.stderr);
-    assert.match(listed.stdout, /ghcr\.io\s+octocat/);
+    assert.match(listed.stdout, new RegExp(`${reg.host.replace(/\./g, "\\.")}\\s+${reg.username}\\s+${owner.username}`));
     for (const out of [added, listed]) assert.ok(!`${out.stdout}${out.stderr}`.includes(secret), "the password is never printed");
-    const removed = await runBerth(scratch, ["registries", "remove", team, "ghcr.io"], token);
+    const removed = await runBerth(scratch, ["registries", "remove", team, reg.host], token);
     assert.equal(removed.code, 0, removed.stderr);
     assert.match((await runBerth(scratch, ["registries", "list", team], token)).stdout, /No registry credentials/);
   });

@@ -17,6 +17,7 @@ import {
 import { appLogLine, containerStats, LOG_STREAMS, logCursor } from "./logs.ts";
 import { outboundAllowEntry } from "./outbound-allow.ts";
 import { type Permission, ROLES, SCOPES, type Scope } from "./permissions.ts";
+import { REGISTRY_RULES, registryCaches, registryHostEntry } from "./registry-settings.ts";
 
 // ------------------------------------------------------------------ shared shapes
 export const slug = z
@@ -91,7 +92,14 @@ export const layer = z.object({ digest: z.string(), size: z.number(), createdBy:
 export const WEBHOOK_EVENTS = ["image.pushed"] as const;
 export const webhook = z.object({ id, url: z.string(), events: z.array(z.enum(WEBHOOK_EVENTS)), active: z.boolean(), createdAt: isoDate });
 /** A team's credential for another registry (issue 15): the password is never shown again. */
-export const registryCredential = z.object({ id, host: z.string(), username: z.string(), createdAt: isoDate });
+export const registryCredential = z.object({
+  id,
+  host: z.string(),
+  username: z.string(),
+  /** Who stored it (or last replaced it): a username or email; null when not recorded. */
+  addedBy: z.string().nullable(),
+  createdAt: isoDate,
+});
 export const webhookDelivery = z.object({
   id,
   event: z.string(),
@@ -106,6 +114,8 @@ export const host = z.object({
   id: z.string(),
   hostname: z.string(),
   dockerVersion: z.string(),
+  /** The Engine's platform (`linux/amd64`): images are resolved for it. Null until the host reports it. */
+  platform: z.string().nullable(),
   cpus: z.number().int(),
   memoryBytes: z.number(),
   freeMemoryBytes: z.number(),
@@ -121,6 +131,8 @@ export const releaseView = z.object({
   version: z.number().int(),
   imageRef: z.string(),
   digest: z.string().nullable(),
+  /** The platform `digest` is for (`linux/amd64`); null for releases made before Berth recorded it. */
+  platform: z.string().nullable(),
   config: appConfig,
   /** Env keys frozen in the release (values are not returned). */
   envKeys: z.array(z.string()),
@@ -232,6 +244,11 @@ const instanceSettingsShape = {
   maxReplicas: z.number().int().min(1).max(100_000),
   maxVolumes: z.number().int().min(0).max(100_000),
   maxStorageMiB: z.number().int().min(1).max(100_000_000),
+  /** Which registries images may come from: any, only `registryAllow`, or only Berth's own. */
+  registryRule: z.enum(REGISTRY_RULES),
+  registryAllow: z.array(registryHostEntry).max(200),
+  /** Pull-through caches (one per upstream) that public images are read through. */
+  registryCaches,
 };
 export const instanceSettings = z.object(instanceSettingsShape);
 export type InstanceSettings = z.infer<typeof instanceSettings>;
@@ -625,7 +642,8 @@ export const ROUTES = {
       repository: appRepositoryInput.optional(),
       deploy: z.boolean().default(false),
     }),
-    response: z.object({ app: appView, deployment: deploymentView.nullable() }),
+    /** `notes`: what Berth chose for the app ("port 5432, from the image's EXPOSE"). */
+    response: z.object({ app: appView, deployment: deploymentView.nullable(), notes: z.array(z.string()).default([]) }),
   }),
   getApp: route({
     method: "GET",
@@ -642,7 +660,7 @@ export const ROUTES = {
     access: { kind: "team", permission: "apps.write" },
     status: 200,
     body: strict({ image: imageRef.optional(), config: appConfigPatch.optional(), repository: appRepositoryInput.nullable().optional() }),
-    response: z.object({ app: appView, deployment: deploymentView.nullable() }),
+    response: z.object({ app: appView, deployment: deploymentView.nullable(), notes: z.array(z.string()).default([]) }),
   }),
   deleteApp: route({
     method: "DELETE",

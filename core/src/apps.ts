@@ -99,6 +99,16 @@ export const bindMount = z
   .object({ source: z.string().startsWith("/").max(4096), target: z.string().startsWith("/").max(4096), readOnly: z.boolean().default(false) })
   .strict();
 
+/** A path inside a build's repository or upload: relative, without `..`, normalised when used. */
+const relativePath = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .max(1024)
+    .refine((p) => !p.startsWith("/"), `${what}: a path relative to the repository, not an absolute one`)
+    .refine((p) => !p.split("/").includes(".."), `${what}: the path may not contain ".."`)
+    .refine((p) => !/[\0\\]/.test(p), `${what}: the path may not contain a backslash or NUL`);
+
 /**
  * How a source build runs (Engine /build): build arguments and the target stage. Build arguments are
  * NOT secret: the classic builder keeps them in the image's history, readable by anyone who can pull
@@ -119,10 +129,20 @@ export const buildSettings = z
       .string()
       .regex(/^[a-z][a-z0-9-_.]{0,127}$/i, "a stage name: letters, digits and - _ . starting with a letter")
       .optional(),
+    /** The Dockerfile, relative to the build context (`docker/Dockerfile.prod`); `Dockerfile` when unset. */
+    dockerfile: relativePath("dockerfile").describe("The Dockerfile, relative to the build context; `Dockerfile` when unset.").optional(),
+    /** The build context: a directory of the repository or upload (`services/api`, for monorepos); its root when unset. */
+    context: relativePath("context").describe("The build context: a directory of the repository or upload (monorepos); its root when unset.").optional(),
   })
   .strict()
   .describe("Build arguments are not secret: the classic builder keeps them in the image history.");
 export type BuildSettings = z.infer<typeof buildSettings>;
+
+/** Where a source build's Dockerfile is in the repository or upload: `<context>/<dockerfile>`, cleaned (`Dockerfile` by default). */
+export function sourceDockerfilePath(settings: BuildSettings | undefined): string {
+  const parts = `${settings?.context ?? "."}/${settings?.dockerfile ?? "Dockerfile"}`.split("/").filter((p) => p !== "" && p !== ".");
+  return parts.join("/");
+}
 
 export const appConfig = z
   .object({
@@ -131,7 +151,11 @@ export const appConfig = z
     replicas: z.number().int().min(0).max(20).default(1),
     memoryMb: z.number().int().min(16).max(65_536).default(256),
     cpus: z.number().min(0.05).max(64).default(0.5),
-    healthCheck: healthCheck.default(healthCheck.parse({})),
+    /**
+     * Absent: the image's own HEALTHCHECK decides when a replica is ready (the Engine's `healthy`),
+     * or, for an image without one, DEFAULT_HEALTH_CHECK (control's replicas/readiness-check.ts).
+     */
+    healthCheck: healthCheck.optional(),
     volumes: z.array(volumeMount).max(16).default([]),
     binds: z.array(bindMount).max(16).default([]),
     /** Overrides the image's command. */
@@ -142,6 +166,8 @@ export const appConfig = z
   .strict();
 export type AppConfig = z.infer<typeof appConfig>;
 export const DEFAULT_APP_CONFIG: AppConfig = appConfig.parse({});
+/** The check of an app that sets none, when its image has no HEALTHCHECK either. */
+export const DEFAULT_HEALTH_CHECK: HealthCheck = healthCheck.parse({});
 
 /** A change to an app's config: any subset of fields; `healthCheck` replaces the whole check. */
 export const appConfigPatch = z
@@ -150,7 +176,8 @@ export const appConfigPatch = z
     replicas: appConfig.shape.replicas.unwrap().optional(),
     memoryMb: appConfig.shape.memoryMb.unwrap().optional(),
     cpus: appConfig.shape.cpus.unwrap().optional(),
-    healthCheck: healthCheck.optional(),
+    /** Replaces the whole check; `null` drops it (the image's HEALTHCHECK, or the default, decides). */
+    healthCheck: healthCheck.nullable().optional(),
     volumes: z.array(volumeMount).max(16).optional(),
     binds: z.array(bindMount).max(16).optional(),
     cmd: z.array(z.string().max(4096)).max(64).nullable().optional(),

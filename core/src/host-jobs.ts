@@ -87,21 +87,26 @@ export const HOST_JOBS = {
   }),
   /**
    * Health-check a container from its host, through the port it publishes on 127.0.0.1: HTTP
-   * (status < 400) or TCP connect, `attempts` tries `intervalMs` apart. Stops early when the
-   * container exits. On failure `logs` holds its last lines.
+   * (status < 400) or TCP connect, `attempts` tries `intervalMs` apart; or (`engine`) wait for the
+   * Engine's verdict on the image's own HEALTHCHECK (State.Health: `healthy`, or `unhealthy` with
+   * the check's last output), within `deadlineMs`. Stops early when the container exits. On
+   * failure `logs` holds its last lines.
    */
   containerProbe: defineHostJob({
     name: "container.probe",
     schema: z.object({
       version: z.literal(1),
       name: containerName,
-      check: z.object({
-        type: z.enum(["http", "tcp"]),
-        path: z.string(),
-        timeoutS: z.number().int().positive(),
-        attempts: z.number().int().positive(),
-        intervalMs: z.number().int().positive(),
-      }),
+      check: z.union([
+        z.object({
+          type: z.enum(["http", "tcp"]),
+          path: z.string(),
+          timeoutS: z.number().int().positive(),
+          attempts: z.number().int().positive(),
+          intervalMs: z.number().int().positive(),
+        }),
+        z.object({ type: z.literal("engine"), deadlineMs: z.number().int().positive() }),
+      ]),
     }),
     result: z.object({
       ok: z.boolean(),

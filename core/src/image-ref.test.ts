@@ -131,14 +131,24 @@ describe("Berth's registry", () => {
     assert.deepEqual(berth, ["127.0.0.1:5000", "localhost:5000"]);
   });
 
-  it("stores a reference naming no registry, or any name of Berth's registry, under 127.0.0.1:<port>", () => {
-    assert.equal(stored("acme/web"), "127.0.0.1:5000/acme/web:latest");
-    assert.equal(stored("acme/group/web:1.2"), "127.0.0.1:5000/acme/group/web:1.2");
+  it("stores a reference under any name of Berth's registry under 127.0.0.1:<port>", () => {
+    assert.equal(stored("127.0.0.1:5000/acme/web"), "127.0.0.1:5000/acme/web:latest");
+    assert.equal(stored("127.0.0.1:5000/acme/group/web:1.2"), "127.0.0.1:5000/acme/group/web:1.2");
     assert.equal(stored("localhost:5000/berth/busybox"), "127.0.0.1:5000/berth/busybox:latest");
     assert.equal(stored("LOCALHOST:5000/berth/busybox:1"), "127.0.0.1:5000/berth/busybox:1");
     assert.equal(stored(`127.0.0.1:5000/acme/web@${DIGEST}`), `127.0.0.1:5000/acme/web@${DIGEST}`);
     // No library/ here: that is Docker Hub's convention, not Berth's registry's.
-    assert.equal(stored("nginx:1"), "127.0.0.1:5000/nginx:1");
+    assert.equal(stored("localhost:5000/nginx:1"), "127.0.0.1:5000/nginx:1");
+  });
+
+  it("stores a reference naming no registry as the docker CLI reads it: on Docker Hub", () => {
+    assert.equal(stored("postgres:16"), "docker.io/library/postgres:16");
+    assert.equal(stored("acme/web:1"), "docker.io/acme/web:1");
+    assert.equal(stored("acme/web"), "docker.io/acme/web:latest");
+    assert.equal(stored("berth/busybox"), "docker.io/berth/busybox:latest");
+    assert.equal(stored(`nginx@${DIGEST}`), `docker.io/library/nginx@${DIGEST}`);
+    // The same as `docker pull` would pull, whatever Berth's registry is.
+    for (const s of ["postgres:16", "acme/web:1", "a/b/c", `x/y:1@${DIGEST}`]) assert.equal(stored(s), docker(s));
   });
 
   it("normalises references to other registries like the docker CLI", () => {
@@ -148,14 +158,18 @@ describe("Berth's registry", () => {
   });
 
   it("tells the repository of a reference in a registry, and nothing for another registry", () => {
-    assert.equal(repositoryIn(qualifyImageRef(parsed("acme/web:1"), berth), berth), "acme/web");
+    assert.equal(repositoryIn(qualifyImageRef(parsed("localhost:5000/acme/web:1"), berth), berth), "acme/web");
+    assert.equal(repositoryIn(qualifyImageRef(parsed("acme/web:1"), berth), berth), undefined);
     assert.equal(repositoryIn(parsed("localhost:5000/a/b/c:tag"), berth), "a/b/c");
     assert.equal(repositoryIn(parsed("127.0.0.1:6000/a/b"), berth), undefined);
     assert.equal(repositoryIn(parsed("ghcr.io/org/app:1"), berth), undefined);
-    // A reference naming no registry is in none until it is qualified.
+    // A reference naming no registry is in none until it is qualified (then on Docker Hub).
     assert.equal(repositoryIn(parsed("acme/web"), berth), undefined);
     assert.equal(berthRepositoryOf(`127.0.0.1:5000/acme/web@${DIGEST}`, berth), "acme/web");
-    assert.equal(berthRepositoryOf("acme/web:1", berth), "acme/web");
+    assert.equal(berthRepositoryOf("localhost:5000/acme/web:1", berth), "acme/web");
+    // On Docker Hub, not in Berth's registry.
+    assert.equal(berthRepositoryOf("acme/web:1", berth), undefined);
+    assert.equal(berthRepositoryOf("docker.io/acme/web:1", berth), undefined);
     assert.equal(berthRepositoryOf("ghcr.io/org/app:1", berth), undefined);
     assert.equal(berthRepositoryOf("not a ref", berth), undefined);
   });

@@ -1,6 +1,7 @@
 // Image references, parsed once for every process: the grammar of distribution's `reference`
 // package (what the docker CLI and the engine use), the docker CLI's normalisation, and what
-// Berth's own registry adds (its aliases, and what a reference naming no registry means).
+// Berth's own registry adds (its aliases). A reference naming no registry means what it means to
+// the docker CLI: Docker Hub (`postgres:16` is `docker.io/library/postgres:16`).
 import { AppError } from "./errors.ts";
 
 export type ImageRef = {
@@ -93,12 +94,12 @@ export function formatImageRef(ref: ImageRef): string {
 }
 
 /**
- * The docker CLI's normalisation: a reference naming no registry is in `unqualified` (Docker Hub
- * unless said otherwise), `index.docker.io` is `docker.io`, a one-component name on Docker Hub is
- * an official image (`library/…`), and a reference with neither tag nor digest means `:latest`.
+ * The docker CLI's normalisation: a reference naming no registry is on Docker Hub,
+ * `index.docker.io` is `docker.io`, a one-component name on Docker Hub is an official image
+ * (`library/…`), and a reference with neither tag nor digest means `:latest`.
  */
-export function normalizeImageRef(ref: ImageRef, unqualified: string = DOCKER_HUB): QualifiedImageRef {
-  const domain = ref.domain === undefined ? unqualified : ref.domain === LEGACY_DOCKER_HUB ? DOCKER_HUB : ref.domain;
+export function normalizeImageRef(ref: ImageRef): QualifiedImageRef {
+  const domain = ref.domain === undefined || ref.domain === LEGACY_DOCKER_HUB ? DOCKER_HUB : ref.domain;
   const path = domain === DOCKER_HUB && !ref.path.includes("/") ? `${OFFICIAL_NAMESPACE}/${ref.path}` : ref.path;
   return { ...ref, domain, path, ...(ref.tag === undefined && ref.digest === undefined ? { tag: "latest" } : {}) };
 }
@@ -131,18 +132,11 @@ export function berthRegistryAliases(port: number): RegistryAliases {
 }
 
 /**
- * The registry a reference naming none is in. The docker CLI says Docker Hub; Berth says its own
- * registry for now (`berth deploy acme/web --image acme/web:2`). Return DOCKER_HUB here to give
- * such references the docker CLI's meaning everywhere.
- */
-const unqualifiedRegistry = (berth: RegistryAliases): string => berth[0];
-
-/**
- * A reference as Berth stores it: in a registry (`unqualifiedRegistry` for one naming none), with
- * Berth's registry under its stored name, normalised like the docker CLI, `:latest` when untagged.
+ * A reference as Berth stores it: normalised like the docker CLI (so one naming no registry is on
+ * Docker Hub), with any name of Berth's registry replaced by its stored one.
  */
 export function qualifyImageRef(ref: ImageRef, berth: RegistryAliases): QualifiedImageRef {
-  const normal = normalizeImageRef(ref, unqualifiedRegistry(berth));
+  const normal = normalizeImageRef(ref);
   return repositoryIn(normal, berth) === undefined ? normal : { ...normal, domain: berth[0] };
 }
 

@@ -25,6 +25,8 @@ export const hostFacts = z.object({
   containersRunning: z.number().int().nonnegative(),
   /** The host's public X25519 key (base64url SPKI): secrets for its containers are sealed to it (core/src/host-seal.ts). */
   sealKey: z.string().min(40).max(200).optional(),
+  /** The Engine's platform (`linux/amd64`, core/src/platform.ts): images are resolved for it. */
+  platform: z.string().max(64).optional(),
 });
 export type HostFacts = z.infer<typeof hostFacts>;
 

@@ -2,6 +2,7 @@
 // `npm run bench -- logs deploy` runs only those.
 import { benchDeploy } from "./deploy.bench.ts";
 import { benchGitPush } from "./git-push.bench.ts";
+import { benchImages } from "./images.bench.ts";
 import { benchLogs } from "./logs.bench.ts";
 import { benchRegistry } from "./registry.bench.ts";
 import { benchStack } from "./stack.bench.ts";
@@ -12,6 +13,7 @@ const BENCHES: [name: string, title: string, run: () => Promise<void>][] = [
   ["deploy", "deploy", benchDeploy],
   ["git-push", "git push", benchGitPush],
   ["logs", "logs", benchLogs],
+  ["images", "images from another registry (pull-through cache)", benchImages],
 ];
 
 const only = process.argv.slice(2);

@@ -1,6 +1,7 @@
 // What this host tells the control plane about itself on every heartbeat.
 import { freemem } from "node:os";
 import type { HostFacts } from "@berth/core";
+import { enginePlatform, formatPlatform } from "@berth/core/platform";
 import type Docker from "dockerode";
 
 export async function collectFacts(docker: Docker, opts: { hostId: string; address: string; sealKey: string }): Promise<HostFacts> {
@@ -16,5 +17,6 @@ export async function collectFacts(docker: Docker, opts: { hostId: string; addre
     address: opts.address,
     containersRunning: Number(info.ContainersRunning),
     sealKey: opts.sealKey,
+    platform: formatPlatform(enginePlatform(String(info.OSType ?? "linux"), String(info.Architecture ?? ""))),
   };
 }

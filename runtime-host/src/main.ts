@@ -6,6 +6,7 @@ import { Queue, Worker } from "bullmq";
 import Docker from "dockerode";
 import { Redis } from "ioredis";
 import { loadConfig } from "./config.ts";
+import { createEngineLock } from "./containers/engine-lock.ts";
 import { startAppFence } from "./firewall/app-fence.ts";
 import { startHeartbeat } from "./heartbeat.ts";
 import { loadHostKey } from "./host-key.ts";
@@ -24,6 +25,8 @@ const control = new Queue(QUEUES.control, { connection: redis, prefix: QUEUE_PRE
 const hostKey = await loadHostKey(config.hostKeyFile);
 // Before any job can start a container: app containers are tenants' code.
 const fence = await startAppFence({ docker, allow: config.BERTH_APP_EGRESS_ALLOW, log: log.child({ component: "firewall" }) });
+// Team networks are made and healed one at a time per engine, across every agent that drives it.
+const engineLock = createEngineLock({ redis, docker });
 
 let stopInventory = () => {};
 const stopHeartbeat = startHeartbeat({
@@ -42,6 +45,7 @@ const stopHeartbeat = startHeartbeat({
       control,
       hostId: config.BERTH_HOST_ID,
       intervalMs: config.BERTH_INVENTORY_MS,
+      networks: { fence, engineLock },
       log: log.child({ component: "inventory" }),
     });
   },
@@ -53,7 +57,14 @@ const jobsLog = log.child({ component: "jobs", queue: hostQueue(config.BERTH_HOS
 const worker = new Worker(
   hostQueue(config.BERTH_HOST_ID),
   (job) =>
-    dispatchHostJob(job, { docker, hostId: config.BERTH_HOST_ID, privateKeyPem: hostKey.privateKeyPem, publishAddress: config.BERTH_HOST_ADDRESS, fence }),
+    dispatchHostJob(job, {
+      docker,
+      hostId: config.BERTH_HOST_ID,
+      privateKeyPem: hostKey.privateKeyPem,
+      publishAddress: config.BERTH_HOST_ADDRESS,
+      fence,
+      engineLock,
+    }),
   {
     connection: new Redis(config.REDIS_URL, { maxRetriesPerRequest: null }),
     prefix: QUEUE_PREFIX,

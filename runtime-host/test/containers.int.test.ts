@@ -43,7 +43,10 @@ describe("container lifecycle on a runtime-host", () => {
     assert.equal(info.HostConfig.Privileged, false);
     assert.deepEqual(info.HostConfig.CapDrop, ["ALL"]);
     assert.ok(info.HostConfig.SecurityOpt?.includes("no-new-privileges:true"));
-    assert.equal(info.HostConfig.NetworkMode, `berth_net_t${suffix}`);
+    // The team's network, joined by id (a name could be carried by two networks).
+    const network = await docker.getNetwork(`berth_net_t${suffix}`).inspect();
+    assert.equal(info.HostConfig.NetworkMode, network.Id);
+    assert.equal(info.NetworkSettings.Networks[`berth_net_t${suffix}`]?.NetworkID, network.Id);
     // The engine keeps a bounded copy of the output (rotated), so a flood cannot fill the disk.
     assert.deepEqual(info.HostConfig.LogConfig, { Type: "json-file", Config: { "max-size": "20m", "max-file": "3" } });
     assert.deepEqual(info.HostConfig.PortBindings?.["8080/tcp"]?.[0]?.HostIp, "127.0.0.1");

@@ -32,6 +32,8 @@ export const schema = z.object({
   BERTH_BUILD_DIR: z.string().default("./.berth/builds"),
   /** Bare repositories for `git push` deploys: `<teamId>/<appId>.git` (ids, so renames and names never reach another repo). */
   BERTH_GIT_DIR: z.string().default("./.berth/git"),
+  /** The pull-through caches the worker runs (`<name>/registry.sock`): public images are read through them. */
+  BERTH_REGISTRY_CACHE_DIR: z.string().default("./.berth/registry-caches"),
   /** Heartbeats older than this mark a host (and its engine) as down. */
   BERTH_HOST_STALE_MS: z.coerce.number().int().min(1_000).default(20_000),
   LOG_LEVEL: logLevel,
@@ -40,7 +42,7 @@ export const schema = z.object({
   HOME: z.string().optional(),
 });
 
-export type Env = z.infer<typeof schema> & { publicUrl: string; trustedOrigins: string[]; buildDir: string; gitDir: string };
+export type Env = z.infer<typeof schema> & { publicUrl: string; trustedOrigins: string[]; buildDir: string; gitDir: string; registryCacheDir: string };
 
 let cached: Env | undefined;
 export function env(): Env {
@@ -57,6 +59,7 @@ export function env(): Env {
     trustedOrigins: [...new Set(trustedOrigins)],
     buildDir: resolve(parsed.BERTH_BUILD_DIR),
     gitDir: resolve(parsed.BERTH_GIT_DIR),
+    registryCacheDir: resolve(parsed.BERTH_REGISTRY_CACHE_DIR),
   };
   return cached;
 }

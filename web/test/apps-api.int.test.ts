@@ -64,7 +64,7 @@ describe("apps: create, read, update, delete", () => {
       params: { team },
       body: {
         name: "web",
-        image: "berth/busybox",
+        image: `${stack.registryHost}/berth/busybox`,
         config: { port: 9000 },
         env: { GREETING: { value: "hi" }, API_KEY: { value: "s3cr3t-value", secret: true } },
       },
@@ -108,7 +108,7 @@ describe("apps: create, read, update, delete", () => {
     const res = await call("updateApp", {
       cookie: owner.cookie,
       params: { team, app: "web" },
-      body: { image: `${team}/web:2`, config: { replicas: 3, cmd: ["sh", "-c", "true"] } },
+      body: { image: `${stack.registryHost}/${team}/web:2`, config: { replicas: 3, cmd: ["sh", "-c", "true"] } },
     });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.deployment, null);
@@ -124,7 +124,7 @@ describe("apps: create, read, update, delete", () => {
   });
 
   it("deletes an app, hands its containers and routes to an app.teardown job, and forgets it", async () => {
-    const id = await makeApp("doomed", { image: "berth/busybox" });
+    const id = await makeApp("doomed", { image: `${stack.registryHost}/berth/busybox` });
     await call("addDomain", { cookie: owner.cookie, params: { team, app: "doomed" }, body: { hostname: `doomed-${rand()}.example.test` } });
     const res = await call("deleteApp", { cookie: owner.cookie, params: { team, app: "doomed" } });
     assert.equal(res.status, 204);
@@ -156,7 +156,7 @@ describe("apps: validation", () => {
   it("refuses bad names, image references and reserved env keys with 400", async () => {
     for (const name of ["Bad_Name", "-x", "a--b", "x", "a".repeat(31)]) assert.equal((await create({ name })).status, 400, name);
     assert.equal((await create({ name: `i-${rand()}`, image: "not an image!" })).status, 400);
-    const bare = await create({ name: `i-${rand()}`, image: "nginx:1" });
+    const bare = await create({ name: `i-${rand()}`, image: `${stack.registryHost}/nginx:1` });
     assert.equal(bare.status, 400);
     assert.match(bare.body.error.message, /<team>\/<repository>/);
     for (const key of ["PORT", "BERTH_APP", "1BAD"]) assert.equal((await create({ name: `e-${rand()}`, env: { [key]: { value: "x" } } })).status, 400, key);
@@ -164,7 +164,7 @@ describe("apps: validation", () => {
   });
 
   it("refuses an image of another team's private repository (or one that does not exist) with 403", async () => {
-    const res = await create({ name: `p-${rand()}`, image: `${otherTeam}/secret:1` });
+    const res = await create({ name: `p-${rand()}`, image: `${stack.registryHost}/${otherTeam}/secret:1` });
     assert.equal(res.status, 403);
     assert.match(res.body.error.message, new RegExp(`may not pull ${stack.registryHost}/${otherTeam}/secret:1`));
   });
@@ -172,11 +172,16 @@ describe("apps: validation", () => {
   it("accepts another team's public repository", async () => {
     const repo = `pub-${rand()}`;
     await pushImage({ user: outsider, image: `${otherTeam}/${repo}:v1` });
-    const denied = await create({ name: `q-${rand()}`, image: `${otherTeam}/${repo}:v1` });
-    assert.equal(denied.status, 403);
+    // Under every name of Berth's registry: the same registry, the same rules.
+    const alias = `localhost:${stack.registryHost.split(":")[1]}`;
+    for (const host of [stack.registryHost, alias]) {
+      const denied = await create({ name: `q-${rand()}`, image: `${host}/${otherTeam}/${repo}:v1` });
+      assert.equal(denied.status, 403, host);
+    }
     await call("updateRepository", { cookie: outsider.cookie, params: { team: otherTeam, repo }, body: { public: true } });
-    const ok = await create({ name: `q-${rand()}`, image: `${stack.registryHost}/${otherTeam}/${repo}:v1` });
+    const ok = await create({ name: `q-${rand()}`, image: `${alias}/${otherTeam}/${repo}:v1` });
     assert.equal(ok.status, 201, JSON.stringify(ok.body));
+    assert.equal(ok.body.app.imageRef, `${stack.registryHost}/${otherTeam}/${repo}:v1`);
   });
 
   it("refuses an app whose address would be another app's (a-b in c vs a in b-c)", async () => {
@@ -275,8 +280,16 @@ describe("deployments and releases", () => {
   it("queues an image deployment of the app's image or a given one, fully qualified", async () => {
     const none = await call("createDeployment", { cookie: owner.cookie, params: { team, app: "src" }, body: {} });
     assert.equal(none.status, 400);
-    assert.equal((await call("createDeployment", { cookie: owner.cookie, params: { team, app: "src" }, body: { image: `${otherTeam}/x:1` } })).status, 403);
-    const res = await call("createDeployment", { cookie: owner.cookie, params: { team, app: "src" }, body: { image: `${team}/nothing:1` } });
+    assert.equal(
+      (await call("createDeployment", { cookie: owner.cookie, params: { team, app: "src" }, body: { image: `${stack.registryHost}/${otherTeam}/x:1` } }))
+        .status,
+      403,
+    );
+    const res = await call("createDeployment", {
+      cookie: owner.cookie,
+      params: { team, app: "src" },
+      body: { image: `${stack.registryHost}/${team}/nothing:1` },
+    });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     assert.equal(res.body.kind, "image");
     assert.equal(res.body.imageRef, `${stack.registryHost}/${team}/nothing:1`);

@@ -4,11 +4,12 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { before, describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import { ROUTES, type RouteName } from "@berth/core";
 import { io } from "socket.io-client";
 import { type CallOptions, call, rand, signInAs, signUp, type TestUser, teamWith } from "./api.ts";
 import { signIn, stack } from "./config.ts";
+import { type LoginRegistry, loginRegistry } from "./login-registry.ts";
 import { pushImage } from "./registry.ts";
 import { sql } from "./sql.ts";
 
@@ -18,13 +19,17 @@ async function seedWebhook(): Promise<string> {
 }
 
 async function seedRegistryCredential(): Promise<string> {
-  const res = await call("addRegistryCredential", {
-    cookie: users.owner.cookie,
-    params: { team },
-    body: { host: `r${rand()}.invalid`, username: "u", password: "p" },
-  });
+  const res = await call("addRegistryCredential", { cookie: users.owner.cookie, params: { team }, body: registryLogin() });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
   return res.body.registry.id;
 }
+
+/** A credential Berth can check (it logs in before storing one): the right one for a registry of this test's own. */
+let loginReg: LoginRegistry | undefined;
+const registryLogin = () => {
+  if (!loginReg) throw new Error("the login registry is not running");
+  return { host: loginReg.host, username: loginReg.username, password: loginReg.password };
+};
 
 /** A repository with tag v1 in the team, pushed through the real registry by the owner. */
 async function seedRepository(teamSlug: string): Promise<string> {
@@ -168,7 +173,7 @@ const MATRIX: Record<RouteName, Case> = {
   deleteWebhook: { expect: byRole(204, 204, 403, 403), prepare: async () => ({ params: { id: await seedWebhook() } }) },
   listDeliveries: { expect: byRole(200, 200, 403, 403), prepare: async () => ({ params: { id: await seedWebhook() } }) },
   listRegistryCredentials: { expect: byRole(200, 200, 403, 403) },
-  addRegistryCredential: { expect: byRole(201, 201, 403, 403), prepare: async () => ({ body: { host: "registry.invalid", username: "u", password: "p" } }) },
+  addRegistryCredential: { expect: byRole(201, 201, 403, 403), prepare: async () => ({ body: registryLogin() }) },
   removeRegistryCredential: { expect: byRole(204, 204, 403, 403), prepare: async () => ({ params: { id: await seedRegistryCredential() } }) },
   // Instance admins only; the actors here are not, so nothing is started.
   startRegistryGc: { expect: { owner: 403, admin: 403, developer: 403, viewer: 403, outsider: 403, anonymous: 401 } },
@@ -198,7 +203,10 @@ const MATRIX: Record<RouteName, Case> = {
     },
   },
   // Images the worker will fail to pull: what matters here is who may queue them.
-  createDeployment: { expect: byRole(201, 201, 201, 403), prepare: async () => ({ params: { app }, body: { image: `${team}/nothing:1` } }) },
+  createDeployment: {
+    expect: byRole(201, 201, 201, 403),
+    prepare: async () => ({ params: { app }, body: { image: `${stack.registryHost}/${team}/nothing:1` } }),
+  },
   uploadBuild: {
     expect: byRole(201, 201, 201, 403),
     prepare: async () => ({ params: { app }, rawBody: "not really a tar", headers: { "content-type": "application/x-tar" } }),
@@ -255,6 +263,11 @@ before(async () => {
   await teamWith(outsider); // the outsider belongs to a team of its own
   app = await seedApp();
   adminCookie = await signIn(stack.adminEmail, stack.adminPassword);
+  loginReg = await loginRegistry();
+});
+
+after(async () => {
+  await loginReg?.stop();
 });
 
 describe("authorization matrix", () => {

@@ -55,11 +55,12 @@ test("a failing Dockerfile step fails the deploy and names the step", async () =
   assert.equal(got.body.liveRelease, null);
 });
 
-test("a FROM of an image that is not in Berth's registry says where images come from", async () => {
-  const up = await uploadBuild({ cookie: dev.cookie }, team, "broken", tarOf(EXAMPLE, { Dockerfile: "FROM nginx:1.27\n" }));
+test("a FROM of an image in a registry the outbound policy refuses names the instruction and the policy", async () => {
+  // A private address nobody allowed: refused before any request is sent.
+  const up = await uploadBuild({ cookie: dev.cookie }, team, "broken", tarOf(EXAMPLE, { Dockerfile: "FROM 10.231.0.251:5000/library/nginx:1.27\n" }));
   const done = await waitForDeployment({ cookie: dev.cookie }, team, "broken", up.body.id, 120_000);
   assert.equal(done.status, "failed");
-  assert.match(done.reason, /127\.0\.0\.1:5000/);
+  assert.match(done.reason, /^build failed: FROM 10\.231\.0\.251:5000\/library\/nginx:1\.27: refused: .*a private address/);
 });
 
 test("cancelling a running build stops it and ends the deploy cancelled", async (t) => {

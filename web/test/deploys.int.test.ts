@@ -100,7 +100,10 @@ test("an app from source: build, release, zero-downtime redeploy, failed health 
     const bindings = Object.values(info.NetworkSettings.Ports).flat() as { HostIp: string }[];
     const address = publishAddressOf(c.hostId);
     assert.ok(bindings.length > 0 && bindings.every((b) => b.HostIp === address), `published on ${address} only: ${JSON.stringify(bindings)}`);
-    assert.equal(info.HostConfig.NetworkMode, `berth_net_${info.Config.Labels["berth.team-id"]}`);
+    // Joined by the network's id (a name could be ambiguous on the Engine), the team's network.
+    const network = info.NetworkSettings.Networks[`berth_net_${info.Config.Labels["berth.team-id"]}`];
+    assert.ok(network, `on the team's network: ${JSON.stringify(Object.keys(info.NetworkSettings.Networks))}`);
+    assert.equal(info.HostConfig.NetworkMode, network.NetworkID);
   });
 
   await t.test("a redeploy while requests loop through the proxy for 10 s fails none of them", async () => {

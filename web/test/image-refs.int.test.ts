@@ -1,27 +1,46 @@
 // Image references at the API edge, through the real HTTP API: a reference Berth will not deploy
-// (a registry that cannot be asked, no namespace, not a reference) is refused with 400 before anything is stored
-// or queued, by every route that stores one; what it will deploy is stored in one qualified form.
+// is refused before anything is stored or queued (a registry that cannot be reached: 503; no namespace in Berth's
+// registry, not a reference: 400), by every route that stores one; what it will deploy is stored in one qualified form.
+// A reference naming no registry is on Docker Hub (core/src/image-ref.test.ts): none is sent to the API here, as
+// that would ask Docker Hub.
 import assert from "node:assert/strict";
+import { createServer } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { JOBS, QUEUE_PREFIX } from "@berth/core";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { call, rand, signUp, type TestUser, teamWith } from "./api.ts";
-import { stack } from "./config.ts";
+import { signIn, stack } from "./config.ts";
+import { allowOutbound } from "./outbound.ts";
 import { sql } from "./sql.ts";
 
 let owner: TestUser;
 let team: string;
 let redis: Redis;
+let restoreOutbound: (() => Promise<void>) | undefined;
+/** A registry that cannot be asked: a loopback port nobody listens on, allowed through the outbound policy. */
+let silent: string;
 const startedAt = Date.now();
+
+/** A loopback port that was free a moment ago (bound, then closed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 before(async () => {
   owner = await signUp();
   team = await teamWith(owner);
   redis = new Redis(stack.redisUrl);
+  silent = `127.0.0.1:${await closedPort()}`;
+  ({ restore: restoreOutbound } = await allowOutbound(await signIn(stack.adminEmail, stack.adminPassword), [silent]));
 });
 
 after(async () => {
+  await restoreOutbound?.();
   if (owner) await call("deleteTeam", { cookie: owner.cookie, params: { team } });
   redis?.disconnect();
 });
@@ -55,32 +74,32 @@ async function appsWithQueuedDeploys(): Promise<Set<string>> {
 }
 
 describe("image references from another registry", () => {
-  // `.invalid` never resolves (RFC 6761): the registry cannot be asked, so nothing can be checked.
-  const OTHER = "registry.invalid/org/app:1";
+  const other = () => `${silent}/org/app:1`;
+  const unreachable = () => new RegExp(`could not reach the registry ${silent.replaceAll(".", "\\.")}`);
 
-  it("refuses to create an app (and deploy it) from an image whose registry cannot be asked with 400; no app is made", async () => {
+  it("refuses to create an app (and deploy it) from an image whose registry cannot be reached (503, saying so); no app is made", async () => {
     for (const deploy of [false, true]) {
       const name = `x-${rand()}`;
-      const res = await createApp({ name, image: OTHER, deploy });
-      assert.equal(res.status, 400, JSON.stringify(res.body));
-      assert.match(res.body.error.message, /could not resolve registry\.invalid/);
+      const res = await createApp({ name, image: other(), deploy });
+      assert.equal(res.status, 503, JSON.stringify(res.body));
+      assert.match(res.body.error.message, unreachable());
       assert.equal(await appRow(name), undefined);
     }
   });
 
-  it("refuses a deploy of, or a change to, such an image with 400; nothing is stored or queued", async () => {
-    const made = await createApp({ name: "site", image: "berth/busybox" });
+  it("refuses a deploy of, or a change to, such an image (503); nothing is stored or queued", async () => {
+    const made = await createApp({ name: "site", image: `${stack.registryHost}/berth/busybox` });
     assert.equal(made.status, 201, JSON.stringify(made.body));
     const app = await appRow("site");
     assert.ok(app);
 
-    const deploy = await call("createDeployment", { cookie: owner.cookie, params: { team, app: "site" }, body: { image: OTHER } });
-    assert.equal(deploy.status, 400, JSON.stringify(deploy.body));
-    assert.match(deploy.body.error.message, /could not resolve registry\.invalid/);
+    const deploy = await call("createDeployment", { cookie: owner.cookie, params: { team, app: "site" }, body: { image: other() } });
+    assert.equal(deploy.status, 503, JSON.stringify(deploy.body));
+    assert.match(deploy.body.error.message, unreachable());
     assert.doesNotMatch(deploy.body.error.message, /offline/);
 
-    const update = await call("updateApp", { cookie: owner.cookie, params: { team, app: "site" }, body: { image: OTHER } });
-    assert.equal(update.status, 400, JSON.stringify(update.body));
+    const update = await call("updateApp", { cookie: owner.cookie, params: { team, app: "site" }, body: { image: other() } });
+    assert.equal(update.status, 503, JSON.stringify(update.body));
     assert.equal((await appRow("site"))?.imageRef, `${stack.registryHost}/berth/busybox:latest`);
 
     assert.equal(await deploymentCount(app.id), 0);
@@ -89,11 +108,15 @@ describe("image references from another registry", () => {
 });
 
 describe("image references Berth deploys", () => {
-  it("stores a reference naming no registry, or Berth's registry under any name, in one qualified form, and queues its deployment", async () => {
+  it("stores a reference to Berth's registry under any of its names in one qualified form, and queues its deployment", async () => {
     const made = await createApp({ name: "ok", image: `localhost:${stack.registryHost.split(":")[1]}/berth/busybox` });
     assert.equal(made.status, 201, JSON.stringify(made.body));
     assert.equal(made.body.app.imageRef, `${stack.registryHost}/berth/busybox:latest`);
-    const res = await call("createDeployment", { cookie: owner.cookie, params: { team, app: "ok" }, body: { image: `${team}/nothing:1` } });
+    const res = await call("createDeployment", {
+      cookie: owner.cookie,
+      params: { team, app: "ok" },
+      body: { image: `${stack.registryHost}/${team}/nothing:1` },
+    });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     assert.equal(res.body.imageRef, `${stack.registryHost}/${team}/nothing:1`);
     // A control that the job lookup above can see a queued deployment at all.
@@ -101,10 +124,15 @@ describe("image references Berth deploys", () => {
     await call("cancelDeployment", { cookie: owner.cookie, params: { team, app: "ok", id: res.body.id } });
   });
 
-  it("refuses a reference without a namespace or that is not one, with the parser's reason", async () => {
-    const bare = await createApp({ name: `n-${rand()}`, image: "postgres:16" });
-    assert.equal(bare.status, 400);
-    assert.match(bare.body.error.message, /names no namespace/);
+  it("refuses a reference to Berth's registry without a namespace, or that is not one, with the parser's reason", async () => {
+    for (const host of [stack.registryHost, `localhost:${stack.registryHost.split(":")[1]}`]) {
+      const bare = await createApp({ name: `n-${rand()}`, image: `${host}/postgres:16` });
+      assert.equal(bare.status, 400, host);
+      assert.equal(
+        bare.body.error.message,
+        `"${host}/postgres:16" names no namespace: images in Berth's registry are ${stack.registryHost}/<team>/<repository>[:tag], e.g. ${stack.registryHost}/${team}/postgres:16`,
+      );
+    }
     const upper = await createApp({ name: `n-${rand()}`, image: "acme/Web:1" });
     assert.equal(upper.status, 400);
     assert.match(JSON.stringify(upper.body), /must be lowercase/);

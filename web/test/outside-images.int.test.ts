@@ -138,7 +138,13 @@ describe("images from a registry that asks for a login", () => {
     assert.equal(missing.status, 400, JSON.stringify(missing.body));
     assert.equal(missing.body.error.message, denied());
 
-    assert.equal((await addCredential("wrong-password")).status, 201);
+    // A wrong credential is refused when it is added (a login to the registry), and not stored.
+    const refused = await addCredential("wrong-password");
+    assert.equal(refused.status, 400, JSON.stringify(refused.body));
+    assert.equal(refused.body.error.message, `login to ${authReg.address} failed: check the username and password`);
+    assert.doesNotMatch(JSON.stringify(refused.body), /wrong-password/);
+    const stored = await sql<{ n: string }>(`SELECT count(*) AS n FROM registry_credential c JOIN team t ON t.id = c."teamId" WHERE t.slug = $1`, [team]);
+    assert.equal(Number(stored[0]?.n), 0);
     const wrong = await createApp("badcred", image());
     assert.equal(wrong.status, 400, JSON.stringify(wrong.body));
     assert.equal(wrong.body.error.message, denied());
@@ -148,7 +154,7 @@ describe("images from a registry that asks for a login", () => {
   it("deploys with the right credential (rotated in place), which is sealed at rest and never shown again", async () => {
     const added = await addCredential(authReg.password ?? "");
     assert.equal(added.status, 201, JSON.stringify(added.body));
-    assert.deepEqual(Object.keys(added.body.registry).sort(), ["createdAt", "host", "id", "username"]);
+    assert.deepEqual(Object.keys(added.body.registry).sort(), ["addedBy", "createdAt", "host", "id", "username"]);
     const listed = await call("listRegistryCredentials", { cookie: owner.cookie, params: { team } });
     assert.equal(listed.status, 200);
     assert.equal(listed.body.registries.length, 1, "one credential per host: the wrong one was replaced");

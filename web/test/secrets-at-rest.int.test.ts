@@ -86,7 +86,7 @@ test("a deployed app's secret is in no Redis key, stream, AOF or RDB file", asyn
     params: { team },
     body: {
       name: "vault",
-      image: "berth/node:20",
+      image: `${stack.registryHost}/berth/node:20`,
       env: { API_KEY: { value: secret, secret: true }, GREETING: { value: "plain-value" } },
       config: { port: 8080, cmd: ["node", "-e", SERVER], healthCheck: { type: "http", path: "/", timeoutS: 2, attempts: 60, intervalMs: 250 } },
     },

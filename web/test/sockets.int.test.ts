@@ -47,7 +47,7 @@ before(async () => {
   team = await teamWith(owner, [{ user: viewer, role: "viewer" }]);
   await teamWith(outsider);
   teamId = (await call("getTeam", { cookie: owner.cookie, params: { team } })).body.id;
-  const created = await call("createApp", { cookie: owner.cookie, params: { team }, body: { name: "quiet", image: "berth/busybox" } });
+  const created = await call("createApp", { cookie: owner.cookie, params: { team }, body: { name: "quiet", image: `${stack.registryHost}/berth/busybox` } });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   appId = created.body.app.id;
 });

@@ -1,4 +1,5 @@
 // worker configuration: parsed once at start; the only place that reads process.env.
+import { resolve } from "node:path";
 import { databaseUrl, logLevel, parseConfig, redisUrl } from "@berth/core/config";
 import { cidrList } from "@berth/core/fence/cidr-list";
 import { z } from "zod";
@@ -15,6 +16,18 @@ export const schema = z.object({
   BERTH_ENCRYPTION_KEY: z.string().min(40),
   BERTH_REGISTRY_CONFIG: z.string().default("./.berth/registry/config.yml"),
   BERTH_REGISTRY_BIN: z.string().default("docker-registry"),
+  /** The pull-through caches this worker runs (worker/src/registry-caches): one directory each, with its unix socket. */
+  BERTH_REGISTRY_CACHE_DIR: z
+    .string()
+    .default("./.berth/registry-caches")
+    .transform((p) => resolve(p)),
+  /** Pid files of what runs detached from the worker (the caches), where infra/down.sh finds them. */
+  BERTH_RUN_DIR: z
+    .string()
+    .default("./.berth/run")
+    .transform((p) => resolve(p)),
+  /** How often the worker compares the running caches with the instance settings. */
+  BERTH_REGISTRY_CACHE_POLL_MS: z.coerce.number().int().min(500).max(600_000).default(3_000),
   /** Hours between scheduled garbage collections. */
   BERTH_REGISTRY_GC_HOURS: z.coerce
     .number()

@@ -15,6 +15,7 @@ import { loadConfig } from "./config.ts";
 import type { JobContext } from "./jobs/context.ts";
 import { dispatch } from "./jobs/dispatch.ts";
 import { startLogArchiver } from "./logs/log-archiver.ts";
+import { superviseRegistryCaches } from "./registry-caches/supervise-caches.ts";
 
 const config = loadConfig();
 const log = createLogger({ process: "worker", level: config.LOG_LEVEL });
@@ -113,6 +114,16 @@ const logArchiver = startLogArchiver({
   intervalMs: config.BERTH_LOG_ARCHIVE_MS,
   retentionDays: config.BERTH_LOG_RETENTION_DAYS,
 });
+const registryCaches = superviseRegistryCaches({
+  db,
+  log: log.child({ component: "registry-caches" }),
+  cacheDir: config.BERTH_REGISTRY_CACHE_DIR,
+  runDir: config.BERTH_RUN_DIR,
+  bin: config.BERTH_REGISTRY_BIN,
+  path: config.PATH,
+  publicUrl: config.BERTH_PUBLIC_URL,
+  pollMs: config.BERTH_REGISTRY_CACHE_POLL_MS,
+});
 // Repository credentials stored before they were sealed at rest (the migration cannot seal: no key in the database).
 const sealed = await sealRepositoryCredentials(db, config.BERTH_ENCRYPTION_KEY);
 if (sealed > 0) log.info({ apps: sealed }, "sealed repository credentials stored in the clear");
@@ -122,6 +133,7 @@ const shutdown = async (signal: string) => {
   log.info({ signal }, "shutting down");
   clearInterval(aliveTimer);
   await logArchiver.stop();
+  await registryCaches.stop();
   await Promise.all(workers.map((w) => w.close()));
   await publisher.del(workerAliveKey(ownerId)).catch(() => undefined);
   await hosts.close();

@@ -88,7 +88,7 @@ after(async () => {
   redis.disconnect();
 });
 
-type BuildSettings = { args?: Record<string, string>; target?: string };
+type BuildSettings = { args?: Record<string, string>; target?: string; dockerfile?: string };
 type Outcome = { ok: true; image: string } | { ok: false; error: string };
 
 async function writeDir(files: Record<string, string>): Promise<string> {
@@ -118,6 +118,7 @@ async function rawBuild(dir: string, settings: BuildSettings = {}): Promise<Outc
   const args = ["build", "-q", "--pull=false", "-t", tag];
   for (const [k, v] of Object.entries(settings.args ?? {})) args.push("--build-arg", `${k}=${v}`);
   if (settings.target) args.push("--target", settings.target);
+  if (settings.dockerfile) args.push("-f", join(dir, settings.dockerfile));
   try {
     await run("docker", [...args, dir], { env: { PATH: config.PATH, DOCKER_BUILDKIT: "0", DOCKER_HOST: `unix://${config.DOCKER_SOCKET}` } });
     rawTags.push(tag);
@@ -224,6 +225,24 @@ describe("Dockerfiles: Berth next to docker build (classic builder)", () => {
     assert.ok(!listing.includes("a.o") && !listing.includes("secret.env") && !listing.includes(".log"), listing);
     // Both are sent (the builder needs them); the engine itself then drops from the context those the .dockerignore names.
     assert.ok(!listing.includes("./Dockerfile") && listing.includes("./.dockerignore"), listing);
+  });
+
+  it("a Dockerfile path: read there (no lowercase fallback), always sent although .dockerignore leaves its directory out", async () => {
+    const files = {
+      "docker/Dockerfile.prod": `FROM ${BUSYBOX}\nCOPY . /ctx/\nRUN cd /ctx && find . | sort > /listing\n`,
+      "docker/notes.txt": "n\n",
+      Dockerfile: `FROM ${BUSYBOX}\nRUN exit 5\n`,
+      "app.js": "1\n",
+      ".dockerignore": "docker\n",
+    };
+    const { berth } = await compare(files, { dockerfile: "docker/Dockerfile.prod" }, ["/listing"]);
+    assert.ok(berth.ok);
+    const listing = (await facts(berth.image, ["/listing"])).files["/listing"] ?? "";
+    assert.ok(listing.includes("./app.js") && !listing.includes("notes.txt"), listing);
+    // A name that differs only in case is not the file, both ways.
+    const lower = await compare({ "docker/dockerfile.prod": `FROM ${BUSYBOX}\n` }, { dockerfile: "docker/Dockerfile.prod" });
+    assert.ok(!lower.berth.ok);
+    assert.equal(lower.berth.error, "no Dockerfile at docker/Dockerfile.prod in the build context");
   });
 
   it("BuildKit-only syntax: docker's classic builder fails, Berth refuses first naming the feature", async () => {

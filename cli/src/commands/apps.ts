@@ -39,7 +39,10 @@ export function appFields(a: App): [string, string][] {
     ["Port", String(c.port)],
     ["Replicas", String(c.replicas)],
     ["Limits", `${c.memoryMb} MiB, ${c.cpus} CPU`],
-    ["Health check", c.healthCheck.type === "http" ? `HTTP GET ${c.healthCheck.path}` : "TCP connect"],
+    [
+      "Health check",
+      !c.healthCheck ? "the image's HEALTHCHECK (else HTTP GET /)" : c.healthCheck.type === "http" ? `HTTP GET ${c.healthCheck.path}` : "TCP connect",
+    ],
     ...(c.cmd ? [["Command", JSON.stringify(c.cmd)] as [string, string]] : []),
     ...(c.volumes.length ? [["Volumes", c.volumes.map((v) => `${v.name}:${v.target}`).join(", ")] as [string, string]] : []),
     ...(c.binds.length ? [["Host mounts", c.binds.map((b) => `${b.source}:${b.target}${b.readOnly ? ":ro" : ""}`).join(", ")] as [string, string]] : []),
@@ -65,14 +68,15 @@ export const create = defineCommand({
   path: ["apps", "create"],
   summary: "Create an app (from an image, or for source builds with `berth deploy --dir`)",
   details: [
-    "An image without a registry host is in Berth's registry: acme/web:1 means 127.0.0.1:<port>/acme/web:1.",
-    "An image in another registry (docker.io/library/postgres:16, ghcr.io/org/app:1) is copied into Berth's at deploy;",
+    "An image reference means what it means to docker: postgres:16 is docker.io/library/postgres:16 and acme/web:1 is",
+    "docker.io/acme/web:1. An image in Berth's registry names it: 127.0.0.1:<port>/acme/web:1 (or localhost:<port>/…).",
+    "An image in another registry (postgres:16, ghcr.io/org/app:1) is copied into Berth's at deploy;",
     "store a credential for a private one with `berth registries add`.",
     "The app is served at http://<app>-<team>.<domain>. With --deploy (and --image) it is deployed at once.",
   ].join("\n"),
   args: ["team", "app"],
   options: {
-    image: { type: "string", value: "ref", help: "the image to run, e.g. acme/web:1" },
+    image: { type: "string", value: "ref", help: "the image to run, e.g. 127.0.0.1:5000/acme/web:1 or postgres:16" },
     port: { type: "int", value: "port", help: "the port the app listens on (default 8080; also given as $PORT)" },
     replicas: { type: "int", value: "n", help: "how many containers to run (default 1)" },
     memory: { type: "int", value: "MiB", help: "memory limit per container (default 256)" },
@@ -87,6 +91,8 @@ export const create = defineCommand({
       help: "a build argument for source builds (repeatable); NOT secret: the image history keeps it, so never pass a secret",
     },
     target: { type: "string", value: "stage", help: "the Dockerfile stage to build (source builds; default the last)" },
+    context: { type: "string", value: "dir", help: "the build context: a directory of the repository or upload (source builds; default its root)" },
+    dockerfile: { type: "string", value: "path", help: "the Dockerfile, relative to the build context (source builds; default Dockerfile)" },
   },
   async run(ctx, { args, flags }) {
     if (flags.branch && !flags.repo) throw new UsageError("--branch needs --repo");
@@ -102,13 +108,18 @@ export const create = defineCommand({
     }
     if (flags["health-path"] !== undefined) config.healthCheck = { type: "http", path: flags["health-path"], timeoutS: 3, attempts: 150, intervalMs: 200 };
     const buildArgs = flags["build-arg"] ?? [];
-    if (buildArgs.length > 0 || flags.target) {
+    if (buildArgs.length > 0 || flags.target || flags.context || flags.dockerfile) {
       const pairs = buildArgs.map((a) => {
         const eq = a.indexOf("=");
         if (eq < 1) throw new UsageError(`--build-arg takes NAME=value, not "${a}"`);
         return [a.slice(0, eq), a.slice(eq + 1)] as const;
       });
-      config.build = { ...(pairs.length > 0 ? { args: Object.fromEntries(pairs) } : {}), ...(flags.target ? { target: flags.target } : {}) };
+      config.build = {
+        ...(pairs.length > 0 ? { args: Object.fromEntries(pairs) } : {}),
+        ...(flags.target ? { target: flags.target } : {}),
+        ...(flags.context ? { context: flags.context } : {}),
+        ...(flags.dockerfile ? { dockerfile: flags.dockerfile } : {}),
+      };
     }
     const body: Body<"createApp"> = {
       name: args.app,
@@ -120,6 +131,7 @@ export const create = defineCommand({
     const { data, raw } = await (await ctx.api()).call("createApp", { params: { team: args.team }, body });
     if (ctx.out.json) return ctx.out.printJson(raw);
     ctx.out.line(`Created app ${data.app.team}/${data.app.name}; it will be served at ${data.app.url}`);
+    for (const note of data.notes) ctx.out.line(`Using ${note}`);
     if (data.deployment) {
       ctx.out.line(`Deployment ${data.deployment.id} is ${data.deployment.status}; see \`berth deployments ${args.team}/${args.app}\`.`);
     } else if (data.app.repository) {

@@ -7,6 +7,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import { MAX_BUILD_CONTEXT_BYTES, type Reply } from "@berth/core";
+import { type BuildSettings, sourceDockerfilePath } from "@berth/core/apps";
 import type { ApiClient } from "../api-client.ts";
 import { type Context, defineCommand } from "../command.ts";
 import { CliError, UsageError } from "../errors.ts";
@@ -39,17 +40,22 @@ const deploymentColumns: Column<Deployment>[] = [
   { header: "reason", value: (d) => d.reason ?? "" },
 ];
 
-/** Tars and gzips a directory into a temporary file; refuses one larger than the server accepts. */
-async function packContext(dir: string): Promise<{ file: string; bytes: number; cleanup: () => Promise<void> }> {
+/**
+ * Tars and gzips what a build of `dir` reads (the app's build context and Dockerfile, when its
+ * config.build names them) into a temporary file; refuses one larger than the server accepts.
+ */
+async function packContext(dir: string, build: BuildSettings | undefined): Promise<{ file: string; bytes: number; cleanup: () => Promise<void> }> {
   const root = resolve(dir);
   const st = await stat(root).catch(() => null);
   if (!st?.isDirectory()) throw new UsageError(`${dir} is not a directory`);
-  if (!(await stat(join(root, "Dockerfile")).catch(() => null))?.isFile()) throw new UsageError(`${dir} has no Dockerfile`);
+  const dockerfile = sourceDockerfilePath(build);
+  if (!(await stat(join(root, dockerfile)).catch(() => null))?.isFile()) throw new UsageError(`${dir} has no ${dockerfile}`);
   const tmp = await mkdtemp(join(tmpdir(), "berth-context-"));
   const cleanup = () => rm(tmp, { recursive: true, force: true });
   const file = join(tmp, "context.tar.gz");
   try {
-    await pipeline(Readable.from(tarStream(walkDirectory(root))), createGzip(), createWriteStream(file, { mode: 0o600 }));
+    const entries = walkDirectory(root, { context: build?.context, dockerfile: build?.dockerfile });
+    await pipeline(Readable.from(tarStream(entries)), createGzip(), createWriteStream(file, { mode: 0o600 }));
     const bytes = (await stat(file)).size;
     if (bytes > MAX_BUILD_CONTEXT_BYTES) {
       throw new CliError(
@@ -64,7 +70,8 @@ async function packContext(dir: string): Promise<{ file: string; bytes: number; 
 }
 
 async function uploadContext(ctx: Context, api: ApiClient, ref: AppRef, dir: string): Promise<Deployment> {
-  const packed = await packContext(dir);
+  const { data: app } = await api.call("getApp", { params: ref });
+  const packed = await packContext(dir, app.config.build ?? undefined);
   try {
     if (!ctx.out.json) ctx.out.note(`Uploading the build context (${formatBytes(packed.bytes)} compressed)…`);
     const { data } = await api.upload("uploadBuild", {
@@ -89,7 +96,11 @@ export const deploy = defineCommand({
   ].join("\n"),
   args: ["team/app"],
   options: {
-    image: { type: "string", value: "ref", help: "deploy this image (acme/web:2 means Berth's registry; docker.io/library/nginx:1 is copied in from another)" },
+    image: {
+      type: "string",
+      value: "ref",
+      help: "deploy this image (127.0.0.1:5000/acme/web:2 in Berth's registry; nginx:1, i.e. docker.io/library/nginx:1, is copied in from Docker Hub)",
+    },
     dir: { type: "string", value: "path", help: "build and deploy this directory" },
     repo: { type: "boolean", help: "build and deploy the app's repository" },
     ref: { type: "string", value: "ref", help: "with --repo: the branch, tag or commit (default: the repository's branch)" },

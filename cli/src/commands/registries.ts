@@ -11,6 +11,7 @@ type Credential = Reply<"listRegistryCredentials">["registries"][number];
 const columns: Column<Credential>[] = [
   { header: "host", value: (r) => r.host },
   { header: "username", value: (r) => r.username },
+  { header: "added by", value: (r) => r.addedBy ?? "-" },
   { header: "added", value: (r) => formatTime(r.createdAt) },
 ];
 
@@ -32,8 +33,9 @@ export const add = defineCommand({
   details: [
     "The password or token is read from stdin (--password-stdin), e.g.",
     "  echo $GHCR_TOKEN | berth registries add acme ghcr.io -u octocat --password-stdin",
-    "Berth seals it at rest and never shows it again. Images are then deployed by their full name:",
-    "  berth deploy acme web --image ghcr.io/acme/web:1",
+    "Berth logs in to the registry with it first (a credential the registry refuses is not stored),",
+    "seals it at rest and never shows it again. Images are then deployed by their full name:",
+    "  berth deploy acme/web --image ghcr.io/acme/web:1",
   ].join("\n"),
   args: ["team", "host"],
   options: {
@@ -48,7 +50,7 @@ export const add = defineCommand({
       body: { host: args.host, username: flags.username, password },
     });
     if (ctx.out.json) return ctx.out.printJson(raw);
-    ctx.out.line(`Stored the credential of ${data.registry.username} for ${data.registry.host} in team ${args.team}.`);
+    ctx.out.line(`Logged in to ${data.registry.host}: stored the credential of ${data.registry.username} in team ${args.team}.`);
   },
 });
 

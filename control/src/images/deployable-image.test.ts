@@ -21,7 +21,12 @@ const DIGEST = `sha256:${"c".repeat(64)}`;
 
 describe("deployableImage", () => {
   it("stores the team's own images, base images and other namespaces in Berth's registry, under its stored name", () => {
-    assert.deepEqual(deployable("acme/web"), { ref: "127.0.0.1:5000/acme/web:latest", namespace: "acme", repository: "web", othersRepository: false });
+    assert.deepEqual(deployable("127.0.0.1:5000/acme/web"), {
+      ref: "127.0.0.1:5000/acme/web:latest",
+      namespace: "acme",
+      repository: "web",
+      othersRepository: false,
+    });
     assert.deepEqual(deployable("localhost:5000/acme/group/web:1.2"), {
       ref: "127.0.0.1:5000/acme/group/web:1.2",
       namespace: "acme",
@@ -34,7 +39,12 @@ describe("deployableImage", () => {
       repository: "node",
       othersRepository: false,
     });
-    assert.deepEqual(deployable("other/tool:2"), { ref: "127.0.0.1:5000/other/tool:2", namespace: "other", repository: "tool", othersRepository: true });
+    assert.deepEqual(deployable("localhost:5000/other/tool:2"), {
+      ref: "127.0.0.1:5000/other/tool:2",
+      namespace: "other",
+      repository: "tool",
+      othersRepository: true,
+    });
   });
 
   it("takes an image in another registry as it is, normalised like the docker CLI, to be checked there and copied at deploy", () => {
@@ -52,9 +62,27 @@ describe("deployableImage", () => {
     assert.equal(deployable("127.0.0.1:6000/acme/web:1").outside?.domain, "127.0.0.1:6000");
   });
 
-  it("refuses an image of Berth's registry without a namespace (a reference naming no registry is in Berth's)", () => {
-    assert.match(refusal("nginx:1"), /names no namespace: images in Berth's registry are <team>\/<repository>\[:tag\], e\.g\. acme\/nginx:1/);
-    assert.match(refusal("127.0.0.1:5000/web"), /names no namespace/);
+  it("reads a reference naming no registry as the docker CLI does: on Docker Hub, checked there like any other registry", () => {
+    assert.deepEqual(deployable("postgres:16"), {
+      ref: "docker.io/library/postgres:16",
+      namespace: "",
+      repository: "",
+      othersRepository: false,
+      outside: { domain: "docker.io", path: "library/postgres", tag: "16" },
+    });
+    // A team's name is no registry: acme/web is Docker Hub's acme/web, not the team's repository.
+    assert.deepEqual(deployable("acme/web:1").outside, { domain: "docker.io", path: "acme/web", tag: "1" });
+    assert.equal(deployable("berth/busybox").ref, "docker.io/berth/busybox:latest");
+    assert.equal(deployable(`nginx@${DIGEST}`).ref, `docker.io/library/nginx@${DIGEST}`);
+  });
+
+  it("refuses an image of Berth's registry without a namespace, naming the full reference to use", () => {
+    assert.match(
+      refusal("127.0.0.1:5000/web"),
+      /"127\.0\.0\.1:5000\/web" names no namespace: images in Berth's registry are 127\.0\.0\.1:5000\/<team>\/<repository>\[:tag\], e\.g\. 127\.0\.0\.1:5000\/acme\/web:latest$/,
+    );
+    assert.match(refusal("localhost:5000/nginx:1"), /names no namespace: .* e\.g\. 127\.0\.0\.1:5000\/acme\/nginx:1$/);
+    assert.match(refusal(`127.0.0.1:5000/web@${DIGEST}`), new RegExp(`e\\.g\\. 127\\.0\\.0\\.1:5000/acme/web@${DIGEST}$`));
   });
 });
 
@@ -73,12 +101,15 @@ describe("assertTeamMayPull", () => {
   const forbidden = (e: unknown) => isAppError(e) && e.code === "FORBIDDEN";
 
   it("lets the team use its own and base images without asking, and another team's only when public", async () => {
-    await assertTeamMayPull(db, team, deployable("acme/web:1"));
-    await assertTeamMayPull(db, team, deployable("berth/busybox"));
-    await assertTeamMayPull(db, team, deployable("other/pub:1"));
-    await assert.rejects(assertTeamMayPull(db, team, deployable("other/priv:1")), forbidden);
+    await assertTeamMayPull(db, team, deployable("127.0.0.1:5000/acme/web:1"));
+    await assertTeamMayPull(db, team, deployable("127.0.0.1:5000/berth/busybox"));
+    await assertTeamMayPull(db, team, deployable("127.0.0.1:5000/other/pub:1"));
+    await assert.rejects(assertTeamMayPull(db, team, deployable("127.0.0.1:5000/other/priv:1")), forbidden);
+    // The same rules under every name of Berth's registry.
+    await assertTeamMayPull(db, team, deployable("localhost:5000/other/pub:1"));
+    await assert.rejects(assertTeamMayPull(db, team, deployable("localhost:5000/other/priv:1")), forbidden);
     await assert.rejects(
-      assertTeamMayPull(db, team, deployable("other/absent:1")),
+      assertTeamMayPull(db, team, deployable("127.0.0.1:5000/other/absent:1")),
       (e) => forbidden(e) && /may not pull 127\.0\.0\.1:5000\/other\/absent:1/.test(String(e)),
     );
   });

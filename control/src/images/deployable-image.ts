@@ -1,10 +1,11 @@
 // Which images Berth deploys: the one policy behind every request that stores an image reference
 // (app create and update, deploy), applied before anything is stored or queued, so a refused image
-// never reaches the worker. Images in Berth's own registry (under any of its names): in the team's
-// namespace, the base images under `berth/`, or another team's public repository. Images in another
-// registry: checked there before anything is queued (the reference exists, the team's credential
-// for that registry works, the outbound policy allows the registry); at deploy the worker copies
-// them into Berth's registry (worker/src/deploys/resolve-image.ts).
+// never reaches the worker. A reference naming no registry is on Docker Hub, as for the docker CLI
+// (`postgres:16`). Images in Berth's own registry (under any of its names, `127.0.0.1:5000/acme/web`):
+// in the team's namespace, the base images under `berth/`, or another team's public repository.
+// Images in another registry: checked there before anything is queued (the reference exists, the
+// team's credential for that registry works, the outbound policy allows the registry); at deploy
+// the worker copies them into Berth's registry (worker/src/deploys/resolve-image.ts).
 import { AppError } from "@berth/core";
 import {
   formatImageRef,
@@ -17,10 +18,9 @@ import {
 } from "@berth/core/image-ref";
 import { SYSTEM_NAMESPACE } from "@berth/core/registry/grant";
 import type { Db } from "@berth/db";
-import { loadOutboundPolicy } from "../outbound/outbound-policy.ts";
-import { outsideSession } from "../registry/outside-session.ts";
+import { hostsPlatform } from "../hosts/hosts-platform.ts";
+import { openImageSource } from "../registry/image-source.ts";
 import { resolveOutsideImage } from "../registry/resolve-outside-image.ts";
-import { teamRegistryCredential } from "../registry/team-registry-credential.ts";
 
 export type DeployableImage = {
   /** What is stored and later resolved: `127.0.0.1:<port>/acme/web:1`. */
@@ -43,7 +43,7 @@ export function deployableImage(ref: ImageRef, team: { slug: string }, registry:
   if (slash === -1) {
     throw new AppError(
       "BAD_REQUEST",
-      `"${formatImageRef(ref)}" names no namespace: images in Berth's registry are <team>/<repository>[:tag], e.g. ${team.slug}/${path}:${ref.tag ?? "latest"}`,
+      `"${formatImageRef(ref)}" names no namespace: images in Berth's registry are ${registry[0]}/<team>/<repository>[:tag], e.g. ${formatImageRef({ ...qualified, path: `${team.slug}/${path}` })}`,
     );
   }
   const namespace = path.slice(0, slash);
@@ -71,10 +71,15 @@ export async function assertOutsideImageReadable(
   db: Db,
   team: { id: string },
   ref: QualifiedImageRef,
-  opts: { publicUrl?: string; encryptionKey: string },
+  opts: { publicUrl?: string; encryptionKey: string; hostStaleMs?: number; registryCacheDir?: string },
 ): Promise<void> {
-  const credential = await teamRegistryCredential(db, opts.encryptionKey, team.id, ref.domain);
-  await resolveOutsideImage(outsideSession(await loadOutboundPolicy(db, { publicUrl: opts.publicUrl }), ref.domain, credential), ref);
+  // For the platform the deploy will pick (the hosts'), so an image without it is refused here.
+  const platform = opts.hostStaleMs !== undefined ? await hostsPlatform(db, opts.hostStaleMs) : undefined;
+  await resolveOutsideImage(
+    await openImageSource({ db, publicUrl: opts.publicUrl, encryptionKey: opts.encryptionKey, registryCacheDir: opts.registryCacheDir }, team.id, ref.domain),
+    ref,
+    platform,
+  );
 }
 
 /** What a user typed, checked in full: the reference to store, or an AppError (400 or 403) to answer. */
@@ -83,7 +88,7 @@ export async function resolveDeployableImage(
   team: { id: string; slug: string },
   input: string,
   registry: RegistryAliases,
-  opts: { publicUrl?: string; encryptionKey: string },
+  opts: { publicUrl?: string; encryptionKey: string; hostStaleMs?: number; registryCacheDir?: string },
 ): Promise<DeployableImage> {
   const image = deployableImage(requireImageRef(input), team, registry);
   if (image.outside) await assertOutsideImageReadable(db, team, image.outside, opts);

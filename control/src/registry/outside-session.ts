@@ -18,6 +18,8 @@ export type RegistryCredential = { username: string; password: string };
 export type OutsideSession = {
   /** `host[:port]` as written in the reference. */
   registry: string;
+  /** `GET /v2/` with the credential, as `docker login` does; a refusal is a BAD_REQUEST (loginFailed). */
+  login(): Promise<void>;
   /** `GET /v2/<repository><path>` (following redirects through the policy), authenticated as the registry asks. */
   get(repository: string, path: string, opts: { accept?: string; method?: "GET" | "HEAD"; maxBodyBytes?: number }): Promise<PinnedResponse>;
 };
@@ -61,10 +63,12 @@ export function outsideSession(policy: OutboundPolicy, registry: string, credent
     return `${scheme}//${apiHost}`;
   }
 
-  async function answerChallenge(challenge: string, repository: string): Promise<void> {
+  /** `repository` undefined: a login (`docker login`): a token for no scope. */
+  async function answerChallenge(challenge: string, repository: string | undefined): Promise<void> {
+    const denied = () => (repository === undefined ? loginFailed(registry) : pullDenied(registry, repository));
     const [kind = "", ...rest] = challenge.trim().split(/\s+/);
     if (kind.toLowerCase() === "basic") {
-      if (!credential) throw pullDenied(registry, repository);
+      if (!credential) throw denied();
       authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
       return;
     }
@@ -73,11 +77,12 @@ export function outsideSession(policy: OutboundPolicy, registry: string, credent
     if (!params.realm) throw new AppError("UNAVAILABLE", `${registry} sent a token challenge without a realm`);
     const realm = new URL(params.realm);
     if (params.service) realm.searchParams.set("service", params.service);
-    realm.searchParams.set("scope", params.scope ?? `repository:${repository}:pull`);
+    if (repository !== undefined) realm.searchParams.set("scope", params.scope ?? `repository:${repository}:pull`);
+    else if (credential) realm.searchParams.set("account", credential.username);
     const headers: Record<string, string> = {};
     if (credential) headers.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
     const res = await send(realm.href, { method: "GET", headers });
-    if (res.status === 401 || res.status === 403) throw pullDenied(registry, repository);
+    if (res.status === 401 || res.status === 403) throw denied();
     if (res.status !== 200) throw new AppError("UNAVAILABLE", `${registry}'s token service answered ${res.status}`);
     const body = JSON.parse(res.body.toString("utf8")) as { token?: string; access_token?: string };
     const token = body.token ?? body.access_token;
@@ -87,6 +92,22 @@ export function outsideSession(policy: OutboundPolicy, registry: string, credent
 
   return {
     registry,
+    async login() {
+      const url = `${await base()}/v2/`;
+      const request = () =>
+        send(url, { method: "GET", headers: authorization ? { authorization } : {} }).catch((e) => {
+          throw e instanceof AppError ? e : unreachable(e);
+        });
+      let res = await request();
+      if (res.status === 401) {
+        const challenge = res.headers["www-authenticate"];
+        if (!challenge || !credential) throw loginFailed(registry);
+        await answerChallenge(String(challenge), undefined);
+        res = await request();
+      }
+      if (res.status === 401 || res.status === 403) throw loginFailed(registry);
+      if (res.status !== 200) throw new AppError("UNAVAILABLE", `${registry} answered ${res.status} to a login`);
+    },
     async get(repository, path, opts) {
       const url = `${await base()}/v2/${repository}${path}`;
       const request = () =>
@@ -112,6 +133,11 @@ export function outsideSession(policy: OutboundPolicy, registry: string, credent
   function unreachable(e: unknown) {
     return new AppError("UNAVAILABLE", `could not reach the registry ${registry}: ${(e as Error).message}`);
   }
+}
+
+/** Never names the password (nor the username: the caller knows which one it sent). */
+export function loginFailed(registry: string): AppError {
+  return new AppError("BAD_REQUEST", `login to ${registry} failed: check the username and password`);
 }
 
 export function pullDenied(registry: string, repository: string): AppError {

@@ -13,6 +13,8 @@ export type NewRelease = {
   appId: string;
   imageRef: string;
   digest: string | null;
+  /** The platform the digest is for (`linux/amd64`), when known. */
+  platform?: string | null;
   buildId?: string | null;
   createdBy: string | null;
   /** The app config to freeze; the app's stored config when absent. */
@@ -41,6 +43,7 @@ export async function createRelease(db: Db, input: NewRelease): Promise<Release>
         buildId: input.buildId ?? null,
         imageRef: input.imageRef,
         digest: input.digest,
+        platform: input.platform ?? null,
         config: config as never,
         createdBy: input.createdBy,
       },

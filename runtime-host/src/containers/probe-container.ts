@@ -1,7 +1,8 @@
 // container.probe: health-check a container from its host through the port it publishes on the
 // host's publish address (HTTP: status < 400; TCP: a connection that stays open). Before each attempt the
 // container is inspected: once it has exited (or is crash-looping) there is nothing to wait for.
-// Bounded by attempts × (intervalMs + timeoutS).
+// Bounded by attempts × (intervalMs + timeoutS). `engine`: the image's own HEALTHCHECK, as the Engine
+// reports it (wait-engine-health.ts).
 
 import { setTimeout as sleep } from "node:timers/promises";
 import type { HostJobPayload, HostJobResult } from "@berth/core/host-jobs";
@@ -10,6 +11,7 @@ import { inspectManaged } from "./managed-container.ts";
 import { probeHttp, probeTcp } from "./probe-connection.ts";
 import { publishedPort } from "./published-port.ts";
 import { tailLogs } from "./tail-logs.ts";
+import { waitEngineHealth } from "./wait-engine-health.ts";
 
 type Check = HostJobPayload<"containerProbe">["check"];
 type ProbeResult = HostJobResult<"containerProbe">;
@@ -17,6 +19,7 @@ type ProbeResult = HostJobResult<"containerProbe">;
 const LOG_LINES = 30;
 
 export async function probeContainer(docker: Docker, name: string, check: Check, address: string): Promise<ProbeResult> {
+  if (check.type === "engine") return waitEngineHealth(docker, name, check.deadlineMs);
   let detail = "not tried";
   for (let attempt = 1; attempt <= check.attempts; attempt++) {
     if (attempt > 1) await sleep(check.intervalMs);

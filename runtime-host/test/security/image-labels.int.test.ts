@@ -102,7 +102,7 @@ describe("an image pushed with Berth's own labels", () => {
     const made = await call("createApp", {
       cookie: attacker.cookie,
       params: { team: attackerTeam },
-      body: { name: "evil", image: `${attackerTeam}/evil:1`, config: { port: 8080, healthCheck: httpd.healthCheck }, deploy: true },
+      body: { name: "evil", image, config: { port: 8080, healthCheck: httpd.healthCheck }, deploy: true },
     });
     assert.equal(made.status, 201, JSON.stringify(made.body));
     const done = await waitForDeployment({ cookie: attacker.cookie }, attackerTeam, "evil", made.body.deployment.id, 120_000);

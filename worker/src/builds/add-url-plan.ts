@@ -5,6 +5,7 @@
 // no variables, quotes or escapes; anything else stays as written and remote-add-sources.ts refuses
 // it with its reason. Pure code: no network, no files.
 import { asText, type Instruction, parseDockerfile } from "./parse-dockerfile.ts";
+import { rewriteInstructions } from "./rewrite-dockerfile.ts";
 
 /** Where fetched files go in the build context. */
 export const ADD_DIR = ".berth-add";
@@ -53,24 +54,13 @@ function safeJson(text: string): string[] | null {
 
 /**
  * The Dockerfile with each planned step replaced by a COPY of its fetched files (`staged[i][j]`:
- * the context path of step i's j-th URL), one instruction per line. Parser directives at the top
- * (`# escape=`) are kept, since the other instructions are written as the parser read them.
+ * the context path of step i's j-th URL).
  */
 export function rewriteDockerfile(dockerfile: Buffer, steps: AddUrlStep[], staged: string[][]): Buffer {
-  const binary = dockerfile.toString("latin1");
-  const directives: string[] = [];
-  for (const line of binary.split("\n")) {
-    if (!/^#[\t ]*(escape|syntax)[\t ]*=/i.test(line.replace(/^\xef\xbb\xbf/, ""))) break;
-    directives.push(line.replace(/\r$/, ""));
-  }
-  const byIndex = new Map(steps.map((s, i) => [s.index, i]));
-  const lines = parseDockerfile(dockerfile).map((ins, index) => {
-    const step = byIndex.get(index);
-    if (step === undefined) return ins.original;
-    const s = steps[step] as AddUrlStep;
-    const words = [...(staged[step] ?? []), s.dest].map((w) => JSON.stringify(w));
+  const copies = steps.map((s, i): [number, string] => {
+    const words = [...(staged[i] ?? []), s.dest].map((w) => JSON.stringify(w));
     // JSON text is UTF-8; the file is written back byte for byte ("binary" strings).
-    return Buffer.from(`COPY ${[...s.flags, `[${words.join(", ")}]`].join(" ")}`, "utf8").toString("latin1");
+    return [s.index, Buffer.from(`COPY ${[...s.flags, `[${words.join(", ")}]`].join(" ")}`, "utf8").toString("latin1")];
   });
-  return Buffer.from(`${[...directives, ...lines].join("\n")}\n`, "latin1");
+  return rewriteInstructions(dockerfile, new Map(copies));
 }

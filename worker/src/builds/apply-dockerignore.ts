@@ -8,22 +8,25 @@ import { promisify } from "node:util";
 import { excluded, parseDockerignore, withBuildFiles } from "@berth/core/dockerignore";
 import { BuildFailure } from "./build-errors.ts";
 import { ensurePlainContext } from "./plain-context.ts";
-import { listContext } from "./read-context-dockerfile.ts";
+import { DEFAULT_DOCKERFILE, dockerfilePath, listContext } from "./read-context-dockerfile.ts";
 
 export type ApplyDockerignoreOptions = {
   contextPath: string;
   /** PATH for tar. */
   path: string;
   signal?: AbortSignal;
+  /** The app's `dockerfile` setting (relative to the context); `Dockerfile` when unset. */
+  dockerfile?: string;
 };
 
 /** Returns how many entries were left out (0 when the context has no .dockerignore). */
 export async function applyDockerignore(opts: ApplyDockerignoreOptions): Promise<number> {
-  const listing = await listContext(opts.contextPath, opts.signal);
+  const listing = await listContext(opts.contextPath, opts.signal, opts.dockerfile);
   if (!listing.dockerignore) return 0;
   const paths = new Set(listing.entries.map((e) => e.path));
-  // The Dockerfile the engine reads (`Dockerfile`, else `dockerfile`) is always sent, as the CLI sends it.
-  const dockerfile = paths.has("Dockerfile") || !paths.has("dockerfile") ? "Dockerfile" : "dockerfile";
+  // The Dockerfile the engine reads (by default `Dockerfile`, else `dockerfile`) is always sent, as the CLI sends it.
+  const configured = dockerfilePath(opts.dockerfile);
+  const dockerfile = configured !== DEFAULT_DOCKERFILE || paths.has(configured) || !paths.has("dockerfile") ? configured : "dockerfile";
   const patterns = withBuildFiles(parseDockerignore(listing.dockerignore.toString("utf8")), dockerfile);
   const names = [...new Set(listing.entries.filter((e) => excluded(patterns, e.path)).map((e) => e.name))];
   if (names.length === 0) return 0;

@@ -31,7 +31,7 @@ describe("describeBuildFailure", () => {
     assert.equal(message, "Step 3/5 : RUN npm ci failed: The command '/bin/sh -c npm ci' returned a non-zero code: 1");
   });
 
-  it("says a base image from outside cannot be pulled, and where images come from", () => {
+  it("says a base image the engine could not find is not found, and where a build's images come from", () => {
     const message = describeBuildFailure({
       step: "Step 1/2 : FROM node:20",
       error: 'Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 10.0.0.53:53: no such host',
@@ -39,7 +39,7 @@ describe("describeBuildFailure", () => {
     });
     assert.equal(
       message,
-      "Step 1/2 : FROM node:20 failed: base image node:20 not found; base images come from Berth's registry at 127.0.0.1:5000 for now (other registries are not supported yet), e.g. FROM 127.0.0.1:5000/berth/node:20",
+      "Step 1/2 : FROM node:20 failed: base image node:20 not found; the build uses only images pulled from Berth's registry at 127.0.0.1:5000 before it starts (those of other registries are copied there first)",
     );
   });
 
@@ -49,7 +49,10 @@ describe("describeBuildFailure", () => {
       error: "manifest for 127.0.0.1:5000/berth/busybox:nope not found: manifest unknown: manifest unknown",
       registryHost,
     });
-    assert.match(message, /^Step 1\/1 : FROM .* failed: base image 127\.0\.0\.1:5000\/berth\/busybox:nope not found; base images come from/);
+    assert.match(
+      message,
+      /^Step 1\/1 : FROM .* failed: base image 127\.0\.0\.1:5000\/berth\/busybox:nope not found; the build uses only images pulled from Berth's registry/,
+    );
   });
 
   it("says a private base image in Berth's registry is not readable by builds", () => {

@@ -1,5 +1,5 @@
 // Turns what the engine says about a failed build into a message a user can act on: which step
-// failed and why, in words that fit Berth (no internet, base images from Berth's own registry).
+// failed and why, in words that fit Berth (base images are pulled from Berth's own registry before the build).
 
 /** A build that ended for a reason the user can act on; its message is stored on the build row. */
 export class BuildFailure extends Error {
@@ -34,9 +34,9 @@ export const MAX_ERROR_CHARS = 2_000;
 const PULL_FAILED =
   /pull access denied|manifest for .* not found|manifest unknown|repository does not exist|not found: does not exist|no such host|dial tcp|connection refused|i\/o timeout|server gave HTTP response|TLS handshake|requested access to the resource is denied/i;
 
-/** Where base images come from: said the same way by the pre-build check and by a failed FROM step. */
+/** Where a build's images come from, for a FROM step that still failed to find one. */
 export const registryHint = (registryHost: string) =>
-  `base images come from Berth's registry at ${registryHost} for now (other registries are not supported yet), e.g. FROM ${registryHost}/berth/node:20`;
+  `the build uses only images pulled from Berth's registry at ${registryHost} before it starts (those of other registries are copied there first)`;
 
 /** The image a `FROM` step names (flags like --platform skipped). */
 export function fromImage(step: string): string | undefined {
@@ -63,7 +63,9 @@ export function describeBuildFailure(opts: { step?: string; error: string; regis
 
 // Errors the engine gives before it runs any step: the Dockerfile or the context itself is wrong.
 function beforeFirstStep(error: string): string {
-  if (/Cannot locate specified Dockerfile/i.test(error)) return "no Dockerfile at the root of the build context";
+  const dockerfile = error.match(/Cannot locate specified Dockerfile: (.*)/i);
+  if (dockerfile)
+    return dockerfile[1] === "Dockerfile" ? "no Dockerfile at the root of the build context" : `no Dockerfile at ${dockerfile[1]} in the build context`;
   const syntax = error.match(/dockerfile parse error line (\d+): (.*)/i);
   if (syntax) return `Dockerfile syntax error on line ${syntax[1]}: ${syntax[2]}`;
   if (/cannot be empty/i.test(error)) return "the Dockerfile is empty";

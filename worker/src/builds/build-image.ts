@@ -35,6 +35,8 @@ export type BuildImageOptions = {
   buildArgs?: Record<string, string>;
   /** The stage to build; the last one when unset. */
   target?: string;
+  /** The Dockerfile's path in the context (the one the checks read); `Dockerfile` when unset. */
+  dockerfile?: string;
 };
 
 export type BuildLimits = { memoryBytes: number; cpus: number; pids: number };
@@ -101,6 +103,7 @@ async function build(opts: BuildImageOptions, signal: AbortSignal, cgroupParent:
         abortSignal: signal,
         ...(opts.buildArgs && Object.keys(opts.buildArgs).length > 0 ? { buildargs: opts.buildArgs } : {}),
         ...(opts.target ? { target: opts.target } : {}),
+        ...(opts.dockerfile ? { dockerfile: opts.dockerfile } : {}),
       };
       res = await opts.docker.buildImage(context, options);
     } catch (e) {

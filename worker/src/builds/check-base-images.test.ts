@@ -1,16 +1,22 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { formatImageRef } from "@berth/core/image-ref";
 import { classifyReference, type ImageReference, imageReferences } from "./check-base-images.ts";
 import { parseDockerfile } from "./parse-dockerfile.ts";
 
 const opts = { team: "acme", registryPort: 5000 };
 const refs = (dockerfile: string | Buffer) => imageReferences(parseDockerfile(dockerfile));
 const written = (dockerfile: string | Buffer) => refs(dockerfile).map((r) => r.written);
-/** Each reference with what the check makes of it: the refusal, `none`, or the repository (+ `?` when only a public flag allows it). */
+/**
+ * Each reference with what the check makes of it: the refusal, `none`, the repository (+ `?` when
+ * only a public flag allows it), or `outside <reference>` for another registry's image (to import).
+ */
 const verdicts = (dockerfile: string) =>
   refs(dockerfile).map((r) => {
     const v = classifyReference(r, opts);
-    return [r.written, "refused" in v ? v.refused : v.use === "none" ? "none" : `${v.namespace}/${v.name}${v.ask ? "?" : ""}`];
+    if ("refused" in v) return [r.written, v.refused];
+    if (v.use === "none") return [r.written, "none"];
+    return [r.written, v.use === "outside" ? `outside ${formatImageRef(v.ref)}` : `${v.namespace}/${v.name}${v.ask ? "?" : ""}`];
   });
 
 describe("imageReferences", () => {
@@ -104,21 +110,27 @@ describe("classifyReference", () => {
     assert.deepEqual(verdicts("FROM 127.0.0.1:5000/other/tools/node:1\n"), [["FROM 127.0.0.1:5000/other/tools/node:1", "other/tools/node?"]]);
   });
 
-  it("treats a stage that is not finished yet, by name or index, as an image (which could be any image on the engine)", () => {
-    const hint =
-      "base images come from Berth's registry at 127.0.0.1:5000 for now (other registries are not supported yet), e.g. FROM 127.0.0.1:5000/berth/node:20";
+  it("treats a stage that is not finished yet, by name or index, as an image (on Docker Hub, as the engine reads the name)", () => {
     assert.deepEqual(verdicts("FROM abc\nFROM 127.0.0.1:5000/berth/node:20 AS abc\nCOPY --from=abc /a /b\nCOPY --from=1 /a /b\nCOPY --from=0 /a /b\n"), [
-      ["FROM abc", hint],
+      ["FROM abc", "outside docker.io/library/abc:latest"],
       ["FROM 127.0.0.1:5000/berth/node:20", "berth/node"],
-      ["COPY --from=abc", hint],
-      ["COPY --from=1", hint],
+      ["COPY --from=abc", "outside docker.io/library/abc:latest"],
+      ["COPY --from=1", "outside docker.io/library/1:latest"],
       ["COPY --from=0", "none"],
     ]);
   });
 
-  it("refuses images from elsewhere and malformed names, saying why; reads FROM after expansion", () => {
-    const hint =
-      "base images come from Berth's registry at 127.0.0.1:5000 for now (other registries are not supported yet), e.g. FROM 127.0.0.1:5000/berth/node:20";
+  it("refuses an ONBUILD trigger naming another registry's image (it is stored, not rewritten to a pinned copy)", () => {
+    assert.deepEqual(verdicts("FROM 127.0.0.1:5000/berth/node:20\nONBUILD COPY --from=ghcr.io/org/tools:1 /a /b\n"), [
+      ["FROM 127.0.0.1:5000/berth/node:20", "berth/node"],
+      [
+        "ONBUILD COPY --from=ghcr.io/org/tools:1",
+        "an ONBUILD trigger may name only images in Berth's registry (127.0.0.1:5000/<team>/<name>:<tag>), not ghcr.io/org/tools:1",
+      ],
+    ]);
+  });
+
+  it("takes images from elsewhere as outside references, refuses malformed names saying why; reads FROM after expansion", () => {
     const dockerfile = [
       "ARG BASE=127.0.0.1:5000/berth/node:20",
       "FROM nginx:1.27",
@@ -136,9 +148,9 @@ describe("classifyReference", () => {
     const plainly = "write the image name plainly, without quotes or escapes";
     const invalid = "not a valid image name in Berth's registry (127.0.0.1:5000/<team>/<name>:<tag>)";
     assert.deepEqual(verdicts(dockerfile), [
-      ["FROM nginx:1.27", hint],
-      ["FROM 127.0.0.1:5001/acme/web:1", hint],
-      ["FROM 4bd0a04bd56a", hint],
+      ["FROM nginx:1.27", "outside docker.io/library/nginx:1.27"],
+      ["FROM 127.0.0.1:5001/acme/web:1", "outside 127.0.0.1:5001/acme/web:1"],
+      ["FROM 4bd0a04bd56a", "outside docker.io/library/4bd0a04bd56a:latest"],
       ["FROM $BASE (127.0.0.1:5000/berth/node:20)", "berth/node"],
       [`FROM \${BASE} (127.0.0.1:5000/berth/node:20)`, "berth/node"],
       ['FROM "127.0.0.1:5000/berth/node:20" (127.0.0.1:5000/berth/node:20)', "berth/node"],

@@ -5,9 +5,7 @@
 import { RESERVED_LABEL_PREFIX, isReservedLabel as reserved, reservedLabels } from "@berth/core/reserved-labels";
 import type Docker from "dockerode";
 import { BuildFailure } from "./build-errors.ts";
-import { classifyReference, imageReferences } from "./check-base-images.ts";
 import { asText, type Instruction, parseDockerfile } from "./parse-dockerfile.ts";
-import { readContextDockerfile } from "./read-context-dockerfile.ts";
 
 /** The keys a LABEL instruction sets, quotes and escapes removed (as written: `$VAR` stays). */
 export function labelKeys(args: string): string[] {
@@ -36,24 +34,22 @@ export function dockerfileLabelRefusal(instructions: Instruction[], prefix = "")
   return undefined;
 }
 
-/** Throws a BuildFailure when the Dockerfile or one of its base images sets a `berth.` label. */
-export async function checkBuildLabels(opts: { docker: Docker; contextPath: string; team: string; registryPort: number; signal?: AbortSignal }): Promise<void> {
-  const dockerfile = await readContextDockerfile(opts.contextPath, opts.signal);
-  if (!dockerfile) return;
-  const instructions = parseDockerfile(dockerfile);
-  const refusal = dockerfileLabelRefusal(instructions);
+/**
+ * Throws a BuildFailure when the Dockerfile or one of its base images sets a `berth.` label. The
+ * bases are read on the engine, where they were just pulled from Berth's registry (pull-base-images.ts).
+ */
+export async function checkBuildLabels(opts: { docker: Docker; dockerfile: Buffer; bases: { image: string; written: string }[] }): Promise<void> {
+  const refusal = dockerfileLabelRefusal(parseDockerfile(opts.dockerfile));
   if (refusal) throw new BuildFailure(`Dockerfile ${refusal}`);
-  for (const ref of imageReferences(instructions)) {
-    const verdict = classifyReference(ref, opts);
-    if (ref.kind !== "from" || !("use" in verdict) || verdict.use !== "image") continue;
+  for (const base of opts.bases) {
     const labels = await opts.docker
-      .getImage(ref.word)
+      .getImage(base.image)
       .inspect()
       .then((i) => i.Config?.Labels)
       .catch(() => undefined); // not on the engine: the FROM step says so in its own words
     const keys = reservedLabels(labels);
     if (keys.length)
-      throw new BuildFailure(`${ref.written}: the base image sets labels reserved for Berth (${keys.join(", ")}); build from an image without them`);
+      throw new BuildFailure(`${base.written}: the base image sets labels reserved for Berth (${keys.join(", ")}); build from an image without them`);
   }
 }
 

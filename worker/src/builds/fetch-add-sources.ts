@@ -4,43 +4,38 @@
 // timeout, adds the files to the build context (mode 0600, the Last-Modified time, as ADD sets them)
 // and rewrites each such step into a COPY of the fetched file (add-url-plan.ts). What is left
 // (variables, quotes, ONBUILD) is refused before the build by remote-add-sources.ts.
-import { execFile } from "node:child_process";
-import { chmod, mkdir, mkdtemp, rm, stat, utimes, writeFile } from "node:fs/promises";
-import { dirname, join, posix } from "node:path";
-import { promisify } from "node:util";
+import { chmod, mkdir, utimes, writeFile } from "node:fs/promises";
+import { join, posix } from "node:path";
 import type { OutboundPolicy } from "@berth/control/outbound/outbound-policy";
 import { HopFailed, sendFollowing, TooManyRedirects } from "@berth/control/outbound/send-following";
 import type { PinnedResponse } from "@berth/control/outbound/send-pinned";
-import { MAX_BUILD_CONTEXT_BYTES, redactUrl } from "@berth/core/apps";
+import { redactUrl } from "@berth/core/apps";
 import { AppError } from "@berth/core/errors";
 import { ADD_DIR, planAddUrls, rewriteDockerfile } from "./add-url-plan.ts";
 import { BuildFailure } from "./build-errors.ts";
-import { ensurePlainContext } from "./plain-context.ts";
-import { readContextDockerfile } from "./read-context-dockerfile.ts";
+import { appendToContext, type ContextEdit, stageFile, withStaging } from "./context-files.ts";
+import { findContextDockerfile } from "./read-context-dockerfile.ts";
 
 export const MAX_ADD_FILE_BYTES = 100 * 1024 * 1024;
 const ADD_TIMEOUT_MS = 60_000;
 const MAX_REDIRECTS = 5;
 
-export type FetchAddOptions = {
-  /** The build context (a tar, plain or gzipped): rewritten in place as a plain tar when anything is fetched. */
-  contextPath: string;
+export type FetchAddOptions = ContextEdit & {
   policy: OutboundPolicy;
-  /** PATH for tar. */
-  path: string;
   log?: { write: (line: string) => Promise<unknown> };
-  signal?: AbortSignal;
   maxFileBytes?: number;
+  /** The app's `dockerfile` setting; `Dockerfile` when unset. */
+  dockerfile?: string;
 };
 
 /** Fetches the Dockerfile's `ADD <url>` sources into the context; returns how many files were fetched. */
 export async function fetchAddSources(opts: FetchAddOptions): Promise<number> {
-  const dockerfile = await readContextDockerfile(opts.contextPath, opts.signal);
-  if (!dockerfile) return 0;
+  const found = await findContextDockerfile(opts.contextPath, opts.signal, opts.dockerfile);
+  if (!found) return 0;
+  const dockerfile = found.content;
   const steps = planAddUrls(dockerfile);
   if (steps.length === 0) return 0;
-  const staging = await mkdtemp(join(dirname(opts.contextPath), "add-"));
-  try {
+  return withStaging(opts, async (staging) => {
     const staged: string[][] = [];
     let n = 0;
     for (const step of steps) {
@@ -59,12 +54,10 @@ export async function fetchAddSources(opts: FetchAddOptions): Promise<number> {
       }
       staged.push(paths);
     }
-    await writeFile(join(staging, "Dockerfile"), rewriteDockerfile(dockerfile, steps, staged));
-    await appendToContext(opts, staging);
+    await stageFile(staging, found.path, rewriteDockerfile(dockerfile, steps, staged));
+    await appendToContext(opts, staging, [ADD_DIR, found.path]);
     return n;
-  } finally {
-    await rm(staging, { recursive: true, force: true });
-  }
+  });
 }
 
 type Downloaded = { body: Buffer; modified?: Date; disposition?: string };
@@ -103,17 +96,4 @@ function fileName(url: string, disposition: string | undefined, dest: string): s
   // Without a name, a destination naming the file is still fine; one ending in / is not.
   if (dest.endsWith("/")) throw new BuildFailure(`ADD ${redactUrl(url)}: cannot tell the file's name from the URL; give the destination a file name`);
   return "download";
-}
-
-/** Appends the staged files and the new Dockerfile to the context (gunzipped first: tar cannot append to gzip). */
-async function appendToContext(opts: FetchAddOptions, staging: string): Promise<void> {
-  await ensurePlainContext(opts.contextPath);
-  await promisify(execFile)("tar", ["--append", "-f", opts.contextPath, "-C", staging, "--owner=0", "--group=0", "--numeric-owner", ADD_DIR, "Dockerfile"], {
-    // Node's types want NODE_ENV in every env; tar needs nothing but PATH.
-    env: { PATH: opts.path } as unknown as NodeJS.ProcessEnv,
-    signal: opts.signal,
-    timeout: 120_000,
-  });
-  if ((await stat(opts.contextPath)).size > MAX_BUILD_CONTEXT_BYTES)
-    throw new BuildFailure(`the build context with ADD's files is larger than ${MAX_BUILD_CONTEXT_BYTES / 1024 / 1024} MiB`);
 }

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
-import { readContextDockerfile } from "./read-context-dockerfile.ts";
+import { narrowContext } from "./context-subdirectory.ts";
+import { listContext, readContextDockerfile } from "./read-context-dockerfile.ts";
 
 const run = promisify(execFile);
 let dir = "";
@@ -126,5 +127,44 @@ describe("readContextDockerfile", () => {
     const controller = new AbortController();
     controller.abort(new Error("not a BuildFailure"));
     await assert.rejects(readContextDockerfile(path, controller.signal), { message: "build cancelled" });
+  });
+
+  it("reads the Dockerfile at the app's path (cleaned), with no fallback to a lowercase name there", async () => {
+    const ctx = await tarOf({ "docker/Dockerfile.prod": "FROM prod\n", "docker/dockerfile.prod": "FROM lower\n", Dockerfile: "FROM root\n" });
+    assert.equal((await readContextDockerfile(ctx, undefined, "docker/Dockerfile.prod"))?.toString(), "FROM prod\n");
+    assert.equal((await readContextDockerfile(ctx, undefined, "./docker//Dockerfile.prod"))?.toString(), "FROM prod\n");
+    assert.equal(await readContextDockerfile(await tarOf({ "docker/dockerfile.prod": "FROM lower\n" }), undefined, "docker/Dockerfile.prod"), null);
+    await assert.rejects(readContextDockerfile(ctx, undefined, "docker/"), { message: "dockerfile: docker/ names a directory, not a file" });
+  });
+
+  it("refuses a Dockerfile path whose directory is a link (the engine would read through it)", async () => {
+    const ctx = await tarOf({ "other/Dockerfile.prod": "FROM hidden\n", docker: { link: "other" } });
+    await assert.rejects(readContextDockerfile(ctx, undefined, "docker/Dockerfile.prod"), {
+      message: "the Dockerfile's directory is a symbolic link in the build context; include the directory itself",
+    });
+  });
+});
+
+describe("narrowContext", () => {
+  const edit = (contextPath: string) => ({ contextPath, path: process.env.PATH ?? "/usr/bin:/bin" });
+
+  it("makes a directory of the source the context: its entries only, at the root", async () => {
+    const ctx = await tarOf({ Dockerfile: "FROM root\n", "services/api/Dockerfile": "FROM api\n", "services/api/src/a.js": "a\n", "services/web/b.js": "b\n" });
+    assert.deepEqual(await narrowContext(edit(ctx), "./services/api/"), { dir: "services/api", entries: 3 });
+    const paths = (await listContext(ctx)).entries.map((e) => e.path).sort();
+    assert.deepEqual(paths, [".", "Dockerfile", "src", "src/a.js"]);
+    assert.equal((await readContextDockerfile(ctx))?.toString(), "FROM api\n");
+    assert.equal(await narrowContext(edit(ctx), "."), null);
+  });
+
+  it("refuses a directory that is missing, a file, a link, or has entries written through a link", async () => {
+    const ctx = await tarOf({ "a/file": "x\n", "b/real/f": "y\n", "b/link": { link: "real" } });
+    await assert.rejects(narrowContext(edit(ctx), "nope"), { message: "context: there is no directory nope in the build's source" });
+    await assert.rejects(narrowContext(edit(ctx), "a/file"), { message: "context: a/file is a file in the build's source, not a directory" });
+    await assert.rejects(narrowContext(edit(ctx), "b/link"), { message: "context: b/link is a symbolic link in the build's source, not a directory" });
+    const through = await rawTar([header("d/l", 0, "2", "ustar\x0000", "/etc")], entry("d/l/passwd", "x\n"));
+    await assert.rejects(narrowContext(edit(through), "d"), {
+      message: "context: d/l/passwd is written through a symbolic link in the build's source; include the directory itself",
+    });
   });
 });

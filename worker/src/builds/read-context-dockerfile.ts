@@ -1,7 +1,8 @@
-// Finds the Dockerfile the engine will build from in an uploaded context. The archive is read the
-// way the engine reads it (Go's archive/tar, then moby's unpacking into a directory): the last
-// entry of a path wins, PAX and GNU long names apply, names are cleaned, and `Dockerfile` is used
-// before `dockerfile`. A Dockerfile that is a link, or written through one, is refused rather than
+// Finds the Dockerfile the engine will build from in an uploaded context (the app's `dockerfile`
+// setting, default `Dockerfile`). The archive is read the way the engine reads it (Go's
+// archive/tar, then moby's unpacking into a directory): the last entry of a path wins, PAX and GNU
+// long names apply, names are cleaned, and for the default name `Dockerfile` is used before
+// `dockerfile`. A Dockerfile that is a link, or written or read through one, is refused rather than
 // resolved: following links the way the engine does is not worth the risk of following them differently.
 import { open } from "node:fs/promises";
 import { posix } from "node:path";
@@ -15,28 +16,58 @@ export const MAX_UNPACKED_BYTES = 4 * 1024 ** 3;
 const BLOCK = 512;
 // Go's archive/tar refuses PAX and GNU long-name records larger than this.
 const MAX_SPECIAL_BYTES = 1024 * 1024;
-const NAMES = ["Dockerfile", "dockerfile"];
+export const DEFAULT_DOCKERFILE = "Dockerfile";
 
 type Found = { kind: "file"; content: Buffer } | { kind: "too-large" } | { kind: "not-a-file" };
 
 const unreadable = (why: string) => new BuildFailure(`the build context is not a readable tar archive (${why})`);
 
-/** The context's entries (the name as stored, and the path it lands on) and its root `.dockerignore`. */
-export type ContextListing = { entries: { name: string; path: string }[]; dockerignore: Buffer | null };
+/**
+ * The context's entries (the name as stored, the path it lands on, its tar type: `0` file, `5`
+ * directory, `1`/`2` links…) and its root `.dockerignore`.
+ */
+export type ContextListing = { entries: { name: string; path: string; type: string }[]; dockerignore: Buffer | null };
 
-/** The Dockerfile's bytes, or null when the context has none (the engine then says so itself). */
-export async function readContextDockerfile(path: string, signal?: AbortSignal): Promise<Buffer | null> {
-  return readContext(path, signal);
+/** The Dockerfile setting as the engine reads it: cleaned, relative to the context root. */
+export function dockerfilePath(setting: string | undefined): string {
+  const clean = cleanPath(setting ?? DEFAULT_DOCKERFILE);
+  if (clean === "." || (setting ?? "").endsWith("/")) throw new BuildFailure(`dockerfile: ${setting} names a directory, not a file`);
+  return clean;
 }
 
-/** Every entry of the context and its `.dockerignore`, read the same way as the Dockerfile. */
-export async function listContext(path: string, signal?: AbortSignal): Promise<ContextListing> {
+/** The paths the engine tries, in order: the default name falls back to `dockerfile`. */
+const candidates = (dockerfile: string) => (dockerfile === DEFAULT_DOCKERFILE ? [dockerfile, dockerfile.toLowerCase()] : [dockerfile]);
+
+/** The Dockerfile's bytes (at `dockerfile`, default `Dockerfile`), or null when the context has none. */
+export async function readContextDockerfile(path: string, signal?: AbortSignal, dockerfile = DEFAULT_DOCKERFILE): Promise<Buffer | null> {
+  return (await readContext(path, signal, dockerfilePath(dockerfile)))?.content ?? null;
+}
+
+/** The Dockerfile's bytes and the path they were found at (`dockerfile` when `Dockerfile` is absent). */
+export async function findContextDockerfile(
+  path: string,
+  signal?: AbortSignal,
+  dockerfile = DEFAULT_DOCKERFILE,
+): Promise<{ content: Buffer; path: string } | null> {
+  return readContext(path, signal, dockerfilePath(dockerfile));
+}
+
+/**
+ * Every entry of the context and its `.dockerignore`, read the same way as the Dockerfile (whose
+ * checks apply too, unless `dockerfile` is null: the context is not the build's yet).
+ */
+export async function listContext(path: string, signal?: AbortSignal, dockerfile: string | null = DEFAULT_DOCKERFILE): Promise<ContextListing> {
   const listing: ContextListing = { entries: [], dockerignore: null };
-  await readContext(path, signal, listing);
+  await readContext(path, signal, dockerfile === null ? null : dockerfilePath(dockerfile), listing);
   return listing;
 }
 
-async function readContext(path: string, signal?: AbortSignal, listing?: ContextListing): Promise<Buffer | null> {
+async function readContext(
+  path: string,
+  signal: AbortSignal | undefined,
+  dockerfile: string | null,
+  listing?: ContextListing,
+): Promise<{ content: Buffer; path: string } | null> {
   const file = await open(path, "r");
   let raw: Readable | undefined;
   let stream: Readable | undefined;
@@ -55,7 +86,7 @@ async function readContext(path: string, signal?: AbortSignal, listing?: Context
     // Errors reach the loop through the iterator; these keep a late one (after an abort) from going unhandled.
     for (const s of new Set([raw, stream])) s.on("error", () => {});
     if (signal) addAbortSignal(signal, stream);
-    return await scan(new Bytes(stream[Symbol.asyncIterator]()), listing);
+    return await scan(new Bytes(stream[Symbol.asyncIterator]()), dockerfile === null ? [] : candidates(dockerfile), listing);
   } catch (e) {
     if (signal?.aborted) throw signal.reason instanceof BuildFailure ? signal.reason : new BuildFailure("build cancelled", "cancelled");
     if (e instanceof BuildFailure) throw e;
@@ -68,8 +99,10 @@ async function readContext(path: string, signal?: AbortSignal, listing?: Context
   }
 }
 
-async function scan(r: Bytes, listing?: ContextListing): Promise<Buffer | null> {
+async function scan(r: Bytes, names: string[], listing?: ContextListing): Promise<{ content: Buffer; path: string } | null> {
   const found = new Map<string, Found>();
+  // Any entry named like the Dockerfile is watched: written below a link, it could land on the Dockerfile's path.
+  const basenames = new Set(names.map((n) => posix.basename(n)));
   // Paths that are links: a Dockerfile written below one could land anywhere, the root included.
   const links = new Set<string>();
   let pax = new Map<string, string>();
@@ -97,8 +130,8 @@ async function scan(r: Bytes, listing?: ContextListing): Promise<Buffer | null> 
     }
 
     let type = h.type;
-    const names = [pax.get("path") || h.name];
-    if (longName) names[0] = longName;
+    const entryNames = [pax.get("path") || h.name];
+    if (longName) entryNames[0] = longName;
     const sizeRecord = pax.get("size");
     let size = h.size;
     if (sizeRecord) {
@@ -106,15 +139,15 @@ async function scan(r: Bytes, listing?: ContextListing): Promise<Buffer | null> 
       size = Number(sizeRecord);
     }
     const sparse = type === "S" || [...pax.keys()].some((k) => k.startsWith("GNU.sparse."));
-    if (sparse && pax.get("GNU.sparse.name")) names.push(pax.get("GNU.sparse.name") ?? "");
-    if (type === "\0") type = names[0]?.endsWith("/") ? "5" : "0";
+    if (sparse && pax.get("GNU.sparse.name")) entryNames.push(pax.get("GNU.sparse.name") ?? "");
+    if (type === "\0") type = entryNames[0]?.endsWith("/") ? "5" : "0";
     pax = new Map();
     longName = undefined;
 
     if (type === "S" && block[482] !== 0) await skipSparseExtensions(r);
     const headerOnly = "123456".includes(type);
-    const paths = names.map(cleanPath);
-    const isDockerfile = paths.filter((p) => NAMES.includes(posix.basename(p)));
+    const paths = entryNames.map(cleanPath);
+    const isDockerfile = paths.filter((p) => basenames.has(posix.basename(p)));
     if (isDockerfile.length > 0) {
       if (sparse) throw new BuildFailure("the Dockerfile is stored as a sparse file; build from a plain tar archive");
       for (const p of isDockerfile) {
@@ -124,7 +157,7 @@ async function scan(r: Bytes, listing?: ContextListing): Promise<Buffer | null> 
     }
     if (type === "1" || type === "2") for (const p of paths) links.add(p);
     if (listing) {
-      listing.entries.push({ name: names[0] ?? "", path: paths[0] ?? "." });
+      listing.entries.push({ name: entryNames[0] ?? "", path: paths[0] ?? ".", type });
       // The last `.dockerignore` wins, as the last entry of a path does when the context is unpacked.
       if (paths[0] === ".dockerignore") {
         if (type === "0" && size <= MAX_DOCKERFILE_BYTES) {
@@ -135,7 +168,7 @@ async function scan(r: Bytes, listing?: ContextListing): Promise<Buffer | null> 
       }
     }
 
-    const root = isDockerfile.find((p) => NAMES.includes(p));
+    const root = isDockerfile.find((p) => names.includes(p));
     if (root && type === "0" && size <= MAX_DOCKERFILE_BYTES) {
       found.set(root, { kind: "file", content: await r.takeData(size) });
       continue;
@@ -144,19 +177,23 @@ async function scan(r: Bytes, listing?: ContextListing): Promise<Buffer | null> 
     await r.skipData(headerOnly ? 0 : size);
   }
 
+  // The engine would read the Dockerfile through a linked directory above it, wherever that leads.
+  if (names.some((n) => ancestors(n).some((a) => links.has(a))))
+    throw new BuildFailure("the Dockerfile's directory is a symbolic link in the build context; include the directory itself");
   // The engine opens `Dockerfile`, and only when there is none, `dockerfile`.
-  const entry = found.get("Dockerfile") ?? found.get("dockerfile");
-  if (!entry) return null;
+  const path = names.find((n) => found.has(n));
+  const entry = path === undefined ? undefined : found.get(path);
+  if (!entry || path === undefined) return null;
   if (entry.kind === "too-large") throw new BuildFailure(`the Dockerfile is larger than ${MAX_DOCKERFILE_BYTES / 1024 / 1024} MB`);
   if (entry.kind === "not-a-file") throw new BuildFailure("the Dockerfile must be a regular file (not a link or a directory)");
-  return entry.content;
+  return { content: entry.content, path };
 }
 
 /**
  * The path an entry lands on below the context root (`.` for the root itself). The engine unpacks
  * contexts chrooted into their directory, where a leading `..` stays at the root: so does this.
  */
-function cleanPath(name: string): string {
+export function cleanPath(name: string): string {
   const clean = posix.normalize(`/${name}`).replace(/^\/+/, "").replace(/\/+$/, "");
   return clean === "" ? "." : clean;
 }

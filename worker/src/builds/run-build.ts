@@ -4,14 +4,14 @@
 // job succeeds; only infrastructure errors throw, so BullMQ retries them.
 import { rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { appendBuildEnd, type DeployLog, deployLog } from "@berth/control/deployments/deploy-log";
 import { setDeploymentStatus } from "@berth/control/deployments/set-deployment-status";
 import { loadOutboundPolicy } from "@berth/control/outbound/outbound-policy";
+import { announceRegistryWrite } from "@berth/control/registry/announce-registry-write";
 import { registryAuth } from "@berth/control/registry/registry-auth";
 import type { JobPayload } from "@berth/core";
 import { appRepository, deployCancelKey, redactUrl } from "@berth/core/apps";
-import { LAST_WRITE_GRANT_KEY, READONLY_KEY } from "@berth/core/registry/grant";
+import { berthRegistryAliases } from "@berth/core/image-ref";
 import type { Redis } from "ioredis";
 import type { Config } from "../config.ts";
 import type { JobContext } from "../jobs/context.ts";
@@ -21,10 +21,10 @@ import { BuildFailure, MAX_ERROR_CHARS } from "./build-errors.ts";
 import { buildImage } from "./build-image.ts";
 import { ensureBuildNetwork } from "./build-network.ts";
 import { loadBuildSettings } from "./build-settings.ts";
-import { checkBaseImages } from "./check-base-images.ts";
-import { checkBuildLabels } from "./check-labels.ts";
+import { narrowContext } from "./context-subdirectory.ts";
 import { fetchAddSources } from "./fetch-add-sources.ts";
 import { fetchRepository, parseRepoSource } from "./fetch-repository.ts";
+import { prepareBaseImages } from "./prepare-base-images.ts";
 import type { RegistryAuth } from "./push-image.ts";
 
 export type BuildDeps = Pick<JobContext, "db" | "redis" | "docker" | "tokenKeys" | "log" | "attempt"> & {
@@ -42,6 +42,7 @@ export type BuildDeps = Pick<JobContext, "db" | "redis" | "docker" | "tokenKeys"
     | "BERTH_BUILD_MEMORY_MB"
     | "BERTH_BUILD_CPUS"
     | "BERTH_BUILD_PIDS"
+    | "BERTH_REGISTRY_CACHE_DIR"
   >;
 };
 
@@ -90,25 +91,46 @@ export async function buildRun(payload: JobPayload<"buildRun">, ctx: BuildDeps):
       .catch(() => null);
     if (size === null) throw new BuildFailure("the build context is missing: it was never uploaded, or already removed");
     await log.write(`Building ${team}/${app} from ${fromRepo ? "the fetched commit" : "an uploaded context"} (${formatSize(size)})`);
+    const settings = await loadBuildSettings(ctx.db, { appId: row.appId, config: row.app.config, encryptionKey: ctx.config.BERTH_ENCRYPTION_KEY });
+    const edit = { contextPath, path: ctx.config.PATH, signal: watch.signal };
+    // Monorepos: a directory of the source is the context, as `docker build <dir>` would send it.
+    if (settings.context) {
+      const narrowed = await narrowContext(edit, settings.context);
+      if (narrowed) await log.write(`Using ${narrowed.dir}/ as the build context (${narrowed.entries} entries)`);
+    }
     // The engine does not apply .dockerignore (the docker CLI does, client side): done here for every source.
-    const ignored = await applyDockerignore({ contextPath, path: ctx.config.PATH, signal: watch.signal });
+    const ignored = await applyDockerignore({ ...edit, dockerfile: settings.dockerfile });
     if (ignored > 0) await log.write(`Left out ${ignored} ${ignored === 1 ? "entry" : "entries"} of the context (.dockerignore)`);
     // ADD <url>: fetched here through the outbound policy and made a COPY (the engine would fetch past it).
     const outbound = await loadOutboundPolicy(ctx.db, { publicUrl: ctx.config.BERTH_PUBLIC_URL });
-    await fetchAddSources({ contextPath, policy: outbound, path: ctx.config.PATH, log, signal: watch.signal });
-    const settings = await loadBuildSettings(ctx.db, { appId: row.appId, config: row.app.config, encryptionKey: ctx.config.BERTH_ENCRYPTION_KEY });
+    await fetchAddSources({ ...edit, policy: outbound, log, dockerfile: settings.dockerfile });
     // With `pull: false` the engine uses whatever image it has: only those the team may pull are allowed
-    // (FROM read with the build arguments, as the engine reads it).
-    await checkBaseImages({
+    // (FROM read with the build arguments, as the engine reads it), other registries' are copied into
+    // Berth's, and each is pulled from Berth's registry.
+    const dockerfile = await prepareBaseImages({
       db: ctx.db,
       docker: ctx.docker,
-      contextPath,
-      team,
-      registryPort: ctx.config.BERTH_REGISTRY_PORT,
-      signal: watch.signal,
+      context: edit,
+      team: { id: row.app.teamId, slug: team },
+      registry: { port: ctx.config.BERTH_REGISTRY_PORT, service: ctx.config.BERTH_REGISTRY_SERVICE },
+      tokenKeys: ctx.tokenKeys,
+      source: {
+        db: ctx.db,
+        encryptionKey: ctx.config.BERTH_ENCRYPTION_KEY,
+        publicUrl: ctx.config.BERTH_PUBLIC_URL,
+        registryCacheDir: ctx.config.BERTH_REGISTRY_CACHE_DIR,
+      },
+      target: {
+        stored: berthRegistryAliases(ctx.config.BERTH_REGISTRY_PORT)[0],
+        baseUrl: `http://127.0.0.1:${ctx.config.BERTH_REGISTRY_PORT}`,
+        service: ctx.config.BERTH_REGISTRY_SERVICE,
+        keys: ctx.tokenKeys,
+      },
+      log,
       buildArgs: settings.args,
+      dockerfile: settings.dockerfile,
+      beforeImport: () => announceRegistryWrite(ctx.redis, { signal: watch.signal, what: "copying images into it", note: (line) => log.write(line) }),
     });
-    await checkBuildLabels({ docker: ctx.docker, contextPath, team, registryPort: ctx.config.BERTH_REGISTRY_PORT, signal: watch.signal });
     const network = await ensureBuildNetwork(ctx.docker, { name: ctx.config.BERTH_BUILD_NETWORK, allow: ctx.config.BERTH_BUILD_EGRESS_ALLOW });
     if (await ctx.redis.exists(deployCancelKey(payload.deploymentId))) throw new BuildFailure("cancelled by a user", "cancelled");
     const out = await buildImage({
@@ -128,6 +150,7 @@ export async function buildRun(payload: JobPayload<"buildRun">, ctx: BuildDeps):
       limits: { memoryBytes: ctx.config.BERTH_BUILD_MEMORY_MB * 1024 ** 2, cpus: ctx.config.BERTH_BUILD_CPUS, pids: ctx.config.BERTH_BUILD_PIDS },
       buildArgs: settings.args,
       target: settings.target,
+      dockerfile,
     });
     await ctx.db.build.update({ where: { id: row.id }, data: { status: "succeeded", imageRef: out.imageRef, digest: out.digest, finishedAt: new Date() } });
     await log.write(`Built and pushed ${out.imageRef}@${out.digest} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -181,17 +204,8 @@ function watchCancel(ctx: { redis: Redis; log: BuildDeps["log"] }, deploymentId:
   return { signal: controller.signal, stop: () => clearInterval(timer) };
 }
 
-/**
- * A push token for the app's repository. Garbage collection freezes registry writes: the write is
- * announced before the freeze is checked, so a collection starting after the check waits for
- * this token to expire; during a freeze the push waits (bounded by the build's cancel and timeout).
- */
+/** A push token for the app's repository, once writes are allowed. */
 async function pushAuth(ctx: BuildDeps, opts: { repo: string; log: DeployLog; signal: AbortSignal }): Promise<RegistryAuth> {
-  for (let waited = false; ; waited = true) {
-    await ctx.redis.set(LAST_WRITE_GRANT_KEY, String(Date.now()));
-    if (!(await ctx.redis.exists(READONLY_KEY))) break;
-    if (!waited) await opts.log.write("Waiting for registry garbage collection to finish before pushing");
-    await sleep(2_000, undefined, { signal: opts.signal });
-  }
+  await announceRegistryWrite(ctx.redis, { signal: opts.signal, what: "pushing", note: (line) => opts.log.write(line) });
   return registryAuth(ctx.tokenKeys(), { port: ctx.config.BERTH_REGISTRY_PORT, service: ctx.config.BERTH_REGISTRY_SERVICE }, opts.repo, ["pull", "push"]);
 }

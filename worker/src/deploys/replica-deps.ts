@@ -11,7 +11,8 @@ export const replicaDeps = (ctx: JobContext): ReplicaDeps => ({
   hosts: ctx.hosts,
   encryptionKey: ctx.config.BERTH_ENCRYPTION_KEY,
   pullAuth: (imageRef) => {
-    // Releases are only ever made of images in Berth's registry (control's deployable-image.ts).
+    // Releases are only ever made of images in Berth's registry, under its stored name (an image
+    // from another registry is copied there at deploy: resolve-image.ts).
     const repo = berthRepositoryOf(imageRef, berthRegistryAliases(ctx.config.BERTH_REGISTRY_PORT));
     if (repo === undefined) throw new Error(`${imageRef} is not an image in Berth's registry`);
     return registryAuth(ctx.tokenKeys(), { port: ctx.config.BERTH_REGISTRY_PORT, service: ctx.config.BERTH_REGISTRY_SERVICE }, repo, ["pull"]);

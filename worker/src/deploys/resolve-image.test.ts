@@ -35,21 +35,28 @@ test("pins a reference in Berth's registry, under any of its names, to the diges
     digest: DIGEST,
     imageRef: `127.0.0.1:5000/berth/node@${DIGEST}`,
   });
-  assert.equal((await resolveImage(r.client, "berth/node", berth)).imageRef, `127.0.0.1:5000/berth/node@${DIGEST}`);
-  assert.equal((await resolveImage(r.client, `acme/web:1@${DIGEST}`, berth)).imageRef, `127.0.0.1:5000/acme/web@${DIGEST}`);
+  assert.equal((await resolveImage(r.client, "LOCALHOST:5000/berth/node", berth)).imageRef, `127.0.0.1:5000/berth/node@${DIGEST}`);
+  assert.equal((await resolveImage(r.client, `127.0.0.1:5000/acme/web:1@${DIGEST}`, berth)).imageRef, `127.0.0.1:5000/acme/web@${DIGEST}`);
   assert.deepEqual(r.asked, ["acme/web 2", "berth/node 20", "berth/node latest", `acme/web ${DIGEST}`]);
 });
 
 test("fails a deployment whose image is missing, outside Berth's registry or unreadable, without asking another registry", async () => {
   const r = registry();
   await assert.rejects(
-    resolveImage(r.client, "acme/web:3", berth),
+    resolveImage(r.client, "127.0.0.1:5000/acme/web:3", berth),
     (e) => e instanceof DeployError && /acme\/web:3 is not in Berth's registry \(push it/.test(e.message),
   );
   await assert.rejects(
     resolveImage(r.client, "ghcr.io/org/app:1", berth),
     (e) => e instanceof DeployError && /not in Berth's registry \(127\.0\.0\.1:5000\)/.test(e.message),
   );
-  await assert.rejects(resolveImage(r.client, "acme/Web:1", berth), (e) => e instanceof DeployError && /lowercase/.test(e.message));
+  // A reference naming no registry is on Docker Hub (as for the docker CLI), even when Berth's registry has that path.
+  for (const input of ["acme/web:2", "berth/node:20", "postgres:16"]) {
+    await assert.rejects(
+      resolveImage(r.client, input, berth),
+      (e) => e instanceof DeployError && e.message === `${input} is not in Berth's registry (127.0.0.1:5000), where deployed images are looked up`,
+    );
+  }
+  await assert.rejects(resolveImage(r.client, "127.0.0.1:5000/acme/Web:1", berth), (e) => e instanceof DeployError && /lowercase/.test(e.message));
   assert.deepEqual(r.asked, ["acme/web 3"]);
 });

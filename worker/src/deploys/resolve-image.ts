@@ -6,24 +6,24 @@
 // (control's deployable-image.ts); this only resolves.
 
 import { DeployError } from "@berth/control/deployments/deploy-error";
-import { loadOutboundPolicy } from "@berth/control/outbound/outbound-policy";
-import { type BerthRegistryTarget, copyOutsideImage, importedRepository } from "@berth/control/registry/copy-outside-image";
-import { outsideSession, type RegistryCredential } from "@berth/control/registry/outside-session";
-import { resolveOutsideImage } from "@berth/control/registry/resolve-outside-image";
+import type { ImageSourceDeps } from "@berth/control/registry/image-source";
+import { type ImportTarget, importOutsideImage } from "@berth/control/registry/import-outside-image";
 import { formatImageRef, parseImageRef, pinImageRef, qualifyImageRef, type RegistryAliases, repositoryIn } from "@berth/core/image-ref";
+import type { Platform } from "@berth/core/platform";
 import type { RegistryClient } from "@berth/core/registry/registry-client";
-import type { Db } from "@berth/db";
 
-export type ResolvedImage = { repo: string; digest: string; imageRef: string };
+export type ResolvedImage = { repo: string; digest: string; imageRef: string; platform?: string };
 
 /** What copying an image from another registry needs (absent: only Berth's registry is asked). */
 export type OutsideImport = {
-  db: Db;
-  publicUrl?: string;
-  team: string;
-  target: BerthRegistryTarget;
-  credential: (registry: string) => Promise<RegistryCredential | undefined>;
+  source: ImageSourceDeps;
+  team: { id: string; slug: string };
+  target: ImportTarget;
   note?: (line: string) => Promise<void>;
+  /** The platform to resolve a multi-platform image for: the hosts' (control's hosts-platform.ts). */
+  platform?: () => Promise<Platform>;
+  /** Called before Berth's registry is written to (garbage collection holds writes off meanwhile). */
+  beforeImport?: () => Promise<void>;
 };
 
 export async function resolveImage(registry: RegistryClient, input: string, berth: RegistryAliases, outside?: OutsideImport): Promise<ResolvedImage> {
@@ -33,12 +33,16 @@ export async function resolveImage(registry: RegistryClient, input: string, bert
   const repo = repositoryIn(ref, berth);
   if (repo === undefined) {
     if (!outside) throw new DeployError(`${input} is not in Berth's registry (${berth[0]}), where deployed images are looked up`);
-    const session = outsideSession(await loadOutboundPolicy(outside.db, { publicUrl: outside.publicUrl }), ref.domain, await outside.credential(ref.domain));
-    const image = await resolveOutsideImage(session, ref);
-    const target = importedRepository(outside.team, ref.domain, ref.path);
-    await outside.note?.(`Copying ${formatImageRef(ref)} (${image.platform}, ${image.manifest.digest}) into ${berth[0]}/${target}`);
-    const digest = await copyOutsideImage(session, ref, image, outside.target, target);
-    return { repo: target, digest, imageRef: `${berth[0]}/${target}@${digest}` };
+    await outside.beforeImport?.();
+    const { repo, digest, imageRef, platform } = await importOutsideImage(
+      outside.source,
+      outside.team,
+      ref,
+      outside.target,
+      outside.note,
+      await outside.platform?.(),
+    );
+    return { repo, digest, imageRef, platform };
   }
   const reference = ref.digest ?? ref.tag ?? "latest";
   const manifest = await registry.getManifest(repo, reference);

@@ -1,5 +1,5 @@
 // Zero-downtime roll-out of one release: start the new replicas → health-check each from its
-// host → point the app's hostnames at them (the router serves the new upstreams within
+// host (the app's check, else the image's HEALTHCHECK: control's readiness-check.ts) → point the app's hostnames at them (the router serves the new upstreams within
 // ROUTE_SETTLE_MS) → let the old replicas finish what they were sent → stop and remove them.
 // If anything fails before the switch, the new replicas are removed and the old ones keep serving.
 
@@ -9,6 +9,7 @@ import { setDeploymentStatus } from "@berth/control/deployments/set-deployment-s
 import { publishContainer } from "@berth/control/events/app-events";
 import { type Candidate, placeOnOnlineHosts } from "@berth/control/hosts/place-replicas";
 import { releaseConfigOf } from "@berth/control/releases/release-config";
+import { readinessCheck } from "@berth/control/replicas/readiness-check";
 import { type ContainerRef, removeContainers } from "@berth/control/replicas/remove-containers";
 import { startReplica } from "@berth/control/replicas/start-replica";
 import { appHostnames } from "@berth/control/routing/app-hostnames";
@@ -16,6 +17,7 @@ import { replicaName } from "@berth/core/apps";
 import { deleteRoute, ROUTE_SETTLE_MS, setRoute } from "@berth/core/routes";
 import type { Release } from "@berth/db";
 import type { JobContext } from "../jobs/context.ts";
+import { releaseImageDefaults } from "./release-image.ts";
 import { replicaDeps } from "./replica-deps.ts";
 import { checkAborted, sleep } from "./watch-deployment.ts";
 
@@ -63,18 +65,18 @@ export async function rollOut(ctx: JobContext, input: RollOutInput): Promise<voi
 
     if (replicas > 0) {
       await setDeploymentStatus(ctx, deployment, "health_checking");
-      const hc = config.app.healthCheck;
-      await log.write(`Health check: ${hc.type === "http" ? `GET ${hc.path}` : "TCP connect"}, up to ${hc.attempts} tries ${hc.intervalMs} ms apart`);
+      const readiness = readinessCheck(
+        config.app.healthCheck,
+        config.app.healthCheck ? null : ((await releaseImageDefaults(ctx, release))?.healthcheck ?? null),
+      );
+      await log.write(`Health check: ${readiness.description}`);
       await Promise.all(
         started.map(async (c) => {
           const r = await ctx.hosts.call(
             c.hostId,
             "containerProbe",
-            { version: 1, name: c.name, check: hc },
-            {
-              timeoutMs: hc.attempts * (hc.intervalMs + hc.timeoutS * 1000) + 30_000,
-              signal,
-            },
+            { version: 1, name: c.name, check: readiness.check },
+            { timeoutMs: readiness.timeoutMs, signal },
           );
           if (!r.ok) {
             await log.write(`  ${c.name}: unhealthy after ${r.attempts} tries: ${r.detail}`);

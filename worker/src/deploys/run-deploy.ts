@@ -11,7 +11,8 @@ import { appendBuildEnd, deployLog } from "@berth/control/deployments/deploy-log
 import { followDeployment } from "@berth/control/deployments/follow-deployment";
 import { announceDeployment, setDeploymentStatus } from "@berth/control/deployments/set-deployment-status";
 import { HostCallError } from "@berth/control/hosts/call-host";
-import { teamRegistryCredential } from "@berth/control/registry/team-registry-credential";
+import { hostsPlatform } from "@berth/control/hosts/hosts-platform";
+import { announceRegistryWrite } from "@berth/control/registry/announce-registry-write";
 import { createRelease, tagReleaseImage } from "@berth/control/releases/create-release";
 import { isAppError, type JobPayload } from "@berth/core";
 import { appRepository, workerAliveKey } from "@berth/core/apps";
@@ -19,6 +20,7 @@ import { berthRegistryAliases, formatImageRef, pinImageRef, requireImageRef } fr
 import type { Release } from "@berth/db";
 import type { JobContext } from "../jobs/context.ts";
 import { failOrphan } from "./reap-deployments.ts";
+import { releaseImageDefaults } from "./release-image.ts";
 import { resolveImage } from "./resolve-image.ts";
 import { rollOut } from "./roll-out.ts";
 import { checkAborted, watchDeployment } from "./watch-deployment.ts";
@@ -61,6 +63,7 @@ export async function deployRun(payload: JobPayload<"deployRun">, ctx: JobContex
     } else {
       let imageRef: string;
       let digest: string;
+      let platform: string | undefined;
       if (deployment.kind === "build") {
         if (!deployment.build) throw new DeployError("the build of this deployment no longer exists");
         const built = await waitForBuild(ctx, deployment.build.id, deployment.id, watch.signal);
@@ -68,20 +71,33 @@ export async function deployRun(payload: JobPayload<"deployRun">, ctx: JobContex
       } else {
         if (!deployment.imageRef) throw new DeployError("no image to deploy");
         await log.write(`Resolving ${deployment.imageRef}`);
-        ({ imageRef, digest } = await resolveImage(ctx.registry, deployment.imageRef, berthRegistryAliases(ctx.config.BERTH_REGISTRY_PORT), {
-          db: ctx.db,
-          publicUrl: ctx.config.BERTH_PUBLIC_URL,
-          team: app.teamSlug,
-          target: { baseUrl: `http://127.0.0.1:${ctx.config.BERTH_REGISTRY_PORT}`, service: ctx.config.BERTH_REGISTRY_SERVICE, keys: ctx.tokenKeys },
-          credential: (host) => teamRegistryCredential(ctx.db, ctx.encryptionKey, app.teamId, host),
+        ({ imageRef, digest, platform } = await resolveImage(ctx.registry, deployment.imageRef, berthRegistryAliases(ctx.config.BERTH_REGISTRY_PORT), {
+          source: {
+            db: ctx.db,
+            encryptionKey: ctx.encryptionKey,
+            publicUrl: ctx.config.BERTH_PUBLIC_URL,
+            registryCacheDir: ctx.config.BERTH_REGISTRY_CACHE_DIR,
+            log: ctx.log,
+          },
+          team: { id: app.teamId, slug: app.teamSlug },
+          target: {
+            stored: berthRegistryAliases(ctx.config.BERTH_REGISTRY_PORT)[0],
+            baseUrl: `http://127.0.0.1:${ctx.config.BERTH_REGISTRY_PORT}`,
+            service: ctx.config.BERTH_REGISTRY_SERVICE,
+            keys: ctx.tokenKeys,
+          },
           note: (line) => log.write(line),
+          platform: () => hostsPlatform(ctx.db, ctx.config.BERTH_HOST_STALE_MS),
+          beforeImport: () => announceRegistryWrite(ctx.redis, { signal: watch.signal, what: "copying the image into it", note: (line) => log.write(line) }),
         }));
       }
       checkAborted(watch.signal);
-      release = await createRelease(ctx.db, { appId: app.id, imageRef, digest, buildId: deployment.buildId, createdBy: deployment.createdBy });
+      // What the pinned image's own config says (for an index: the entry picked for the hosts).
+      platform = (await releaseImageDefaults(ctx, { imageRef, digest }))?.platform ?? platform;
+      release = await createRelease(ctx.db, { appId: app.id, imageRef, digest, platform, buildId: deployment.buildId, createdBy: deployment.createdBy });
       await tagReleaseImage(ctx.registry, appRepository(app.teamSlug, app.name), release);
       await ctx.db.deployment.update({ where: { id: deployment.id }, data: { releaseId: release.id } });
-      await log.write(`Release v${release.version}: ${imageRef}`);
+      await log.write(`Release v${release.version}: ${imageRef}${platform ? ` (${platform})` : ""}`);
     }
     await setDeploymentStatus(ctx, ref, "starting");
     await rollOut(ctx, { deployment: ref, app, release, log, signal: watch.signal });

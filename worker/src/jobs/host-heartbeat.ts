@@ -14,6 +14,7 @@ export async function hostHeartbeat(payload: JobPayload<"hostHeartbeat">, ctx: J
     freeMemoryBytes: BigInt(host.freeMemoryBytes),
     address: host.address,
     ...(host.sealKey ? { sealKey: host.sealKey } : {}),
+    ...(host.platform ? { platform: host.platform } : {}),
     lastHeartbeatAt: now,
   };
   const before = await ctx.db.host.findUnique({ where: { id: host.hostId }, select: { id: true } });

@@ -26,6 +26,8 @@ export type AppSettings = {
   hostStaleMs: number;
   /** The dashboard's URL: its host is one of the control plane's own (the outbound policy refuses it). */
   publicUrl: string;
+  /** The worker's pull-through caches (their sockets): outside images are checked through them. */
+  registryCacheDir: string;
 };
 
 export type Enqueue = <S extends z.ZodType>(def: JobDef<string, S>, payload: z.input<S>, opts?: { jobId?: string }) => Promise<void>;
@@ -76,6 +78,7 @@ export function appDeps(): AppDeps {
       gitDir: e.gitDir,
       hostStaleMs: e.BERTH_HOST_STALE_MS,
       publicUrl: e.publicUrl,
+      registryCacheDir: e.registryCacheDir,
     },
   };
 }

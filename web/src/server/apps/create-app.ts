@@ -1,5 +1,6 @@
 // A new app: config = defaults + the given patch, env stored (secrets sealed), the default
-// address claimed. With `deploy` and an image, its first deployment starts at once.
+// address claimed; no port given: the image's EXPOSEd one (image-port.ts, said in `notes`). With
+// `deploy` and an image, its first deployment starts at once.
 import { resolveDeployableImage } from "@berth/control/images/deployable-image";
 import { type AppConfigPatch, AppError, DEFAULT_APP_CONFIG } from "@berth/core";
 import { berthRegistryAliases } from "@berth/core/image-ref";
@@ -14,6 +15,7 @@ import { claimDefaultHostname } from "./app-address.ts";
 import type { AppDeps } from "./app-deps.ts";
 import { oneAppView } from "./app-view.ts";
 import { assertMayMount } from "./binds-guard.ts";
+import { imagePort } from "./image-port.ts";
 import { mergeConfig } from "./merge-config.ts";
 import { type EnvInput, sealEnv } from "./seal-env.ts";
 
@@ -22,9 +24,11 @@ export type CreateAppInput = { name: string; image?: string; config?: AppConfigP
 export async function createApp(deps: AppDeps, caller: Caller, team: TeamContext, input: CreateAppInput) {
   const { db, settings } = deps;
   assertMayMount(caller, input.config?.binds);
-  const config = mergeConfig(DEFAULT_APP_CONFIG, input.config);
+  let config = mergeConfig(DEFAULT_APP_CONFIG, input.config);
   await assertAppQuotas(db, team, null, config);
   const image = input.image ? await resolveDeployableImage(db, team, input.image, berthRegistryAliases(settings.registryPort), settings) : null;
+  const fromImage = image && input.config?.port === undefined ? await imagePort(deps, team, image) : null;
+  if (fromImage) config = { ...config, port: fromImage.port };
 
   const repository = input.repository ? await repositoryData(deps, input.repository, "main") : {};
   const exists = await db.app.findUnique({ where: { teamId_name: { teamId: team.id, name: input.name } }, select: { id: true } });
@@ -80,5 +84,5 @@ export async function createApp(deps: AppDeps, caller: Caller, team: TeamContext
     });
     deployment = await oneDeploymentView(db, d.id);
   }
-  return { app: await oneAppView(db, settings, team.slug, app), deployment };
+  return { app: await oneAppView(db, settings, team.slug, app), deployment, notes: fromImage ? [fromImage.note] : [] };
 }

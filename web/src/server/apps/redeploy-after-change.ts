@@ -23,6 +23,7 @@ export async function redeployAfterChange(deps: AppDeps, caller: Caller, app: Ap
     appId: app.id,
     imageRef: live.imageRef,
     digest: live.digest,
+    platform: live.platform,
     buildId: live.buildId,
     config: storedConfig(app.config),
     createdBy: caller.user.id,

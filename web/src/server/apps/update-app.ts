@@ -13,6 +13,7 @@ import type { AppDeps } from "./app-deps.ts";
 import { oneAppView } from "./app-view.ts";
 import { assertMayMount } from "./binds-guard.ts";
 import { findApp, storedConfig } from "./find-app.ts";
+import { imagePort } from "./image-port.ts";
 import { mergeConfig } from "./merge-config.ts";
 import { requireAdminForPrivilegedApp } from "./privileged-app.ts";
 import { redeployAfterChange } from "./redeploy-after-change.ts";
@@ -28,10 +29,13 @@ export async function updateApp(
   const app = await findApp(db, team.id, name);
   assertMayMount(caller, input.config?.binds);
   const before = storedConfig(app.config);
-  const config = mergeConfig(before, input.config);
-  await assertAppQuotas(db, team, app.id, config);
-  const image = input.image ? (await resolveDeployableImage(db, team, input.image, berthRegistryAliases(settings.registryPort), settings)).ref : app.imageRef;
+  const resolved = input.image ? await resolveDeployableImage(db, team, input.image, berthRegistryAliases(settings.registryPort), settings) : null;
+  const image = resolved ? resolved.ref : app.imageRef;
   const imageChanged = image !== app.imageRef;
+  // A new image and no port given: the new image's EXPOSEd port, if it has one.
+  const fromImage = resolved && imageChanged && input.config?.port === undefined ? await imagePort(deps, team, resolved) : null;
+  const config = mergeConfig(before, fromImage ? { ...input.config, port: fromImage.port } : input.config);
+  await assertAppQuotas(db, team, app.id, config);
   const configChanged = JSON.stringify(config) !== JSON.stringify(before);
   // Any change redeploys it, and config (volumes over its code, its command) is code too.
   if (imageChanged || configChanged || input.repository !== undefined) requireAdminForPrivilegedApp(caller, app, "change its image, config or repository");
@@ -49,7 +53,7 @@ export async function updateApp(
   }
 
   if (!imageChanged && !configChanged)
-    return { app: await oneAppView(db, settings, team.slug, repoChanged ? await findApp(db, team.id, name) : app), deployment: null };
+    return { app: await oneAppView(db, settings, team.slug, repoChanged ? await findApp(db, team.id, name) : app), deployment: null, notes: [] };
   const saved = await db.app.update({
     where: { id: app.id },
     data: { config: config as never, ...(imageChanged ? { imageRef: image, sourceType: "image" } : {}) },
@@ -72,5 +76,9 @@ export async function updateApp(
       ipAddress: caller.ip,
       data: { deploymentId: d.id, kind: d.kind },
     });
-  return { app: await oneAppView(db, settings, team.slug, saved), deployment: d ? await oneDeploymentView(db, d.id) : null };
+  return {
+    app: await oneAppView(db, settings, team.slug, saved),
+    deployment: d ? await oneDeploymentView(db, d.id) : null,
+    notes: fromImage ? [fromImage.note] : [],
+  };
 }

@@ -28,8 +28,11 @@ export async function runCommand(deps: AppDeps, caller: Caller, team: TeamContex
   const config = releaseConfigOf(release);
   requireAdminForPrivilegedApp(caller, app, "run commands in it", [config.app]);
 
+  // A release's image is always in Berth's registry (an outside image is copied there at deploy,
+  // worker/src/deploys/resolve-image.ts), so hosts pull it from Berth with the caller's rights.
   const repository = berthRepositoryOf(release.imageRef, berthRegistryAliases(settings.registryPort));
-  const pull = repository ? await registryCredentials(deps, caller, repository, ["pull"]) : undefined;
+  if (repository === undefined) throw new AppError("INTERNAL", `release v${release.version}'s image ${release.imageRef} is not in Berth's registry`);
+  const pull = await registryCredentials(deps, caller, repository, ["pull"]);
   // Pinned to the digest, so the command runs exactly the release's image even if the tag moved.
   const image = release.digest ? formatImageRef(pinImageRef(requireImageRef(release.imageRef), release.digest)) : release.imageRef;
   const [host] = await placeOnOnlineHosts(db, settings.hostStaleMs, 1, config.app.memoryMb * 1024 * 1024);

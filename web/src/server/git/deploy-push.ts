@@ -14,6 +14,7 @@ import { pipeline } from "node:stream/promises";
 import { promisify } from "node:util";
 import { followDeployment } from "@berth/control/deployments/follow-deployment";
 import { AppError, type DeploymentEnd, isAppError, MAX_BUILD_CONTEXT_BYTES } from "@berth/core";
+import { buildSettings, sourceDockerfilePath } from "@berth/core/apps";
 import { z } from "zod";
 import { appUrl, defaultHostname } from "../apps/app-address.ts";
 import type { AppDeps } from "../apps/app-deps.ts";
@@ -98,11 +99,17 @@ async function deployPush(
   }
 
   const env = gitEnv(deps.gitBase, { GIT_DIR: session.repo, ...quarantine(session.repo, body) });
-  const hasDockerfile = await run("git", ["cat-file", "-e", `${target.new}:Dockerfile`], { env }).then(
+  // The app's build settings may put it in a directory (monorepos: `services/api/docker/Dockerfile.prod`).
+  const dockerfile = sourceDockerfilePath(buildSettings.safeParse((app.config as { build?: unknown } | null)?.build ?? {}).data);
+  const hasDockerfile = await run("git", ["cat-file", "-e", `${target.new}:${dockerfile}`], { env }).then(
     () => true,
     () => false,
   );
-  if (!hasDockerfile) throw new AppError("BAD_REQUEST", `no Dockerfile at the root of ${target.new.slice(0, 7)}: push rejected, nothing deployed`);
+  if (!hasDockerfile)
+    throw new AppError(
+      "BAD_REQUEST",
+      `no Dockerfile at ${dockerfile === "Dockerfile" ? "the root" : dockerfile} of ${target.new.slice(0, 7)}: push rejected, nothing deployed`,
+    );
 
   const release = await acquirePushLock(deps.redis, app.id, {
     maxWaitMs: FOLLOW_MAX_MS,

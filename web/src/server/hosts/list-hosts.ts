@@ -9,6 +9,7 @@ export const hostView = (h: Host, staleMs: number, now = Date.now()): HostView =
   id: h.id,
   hostname: h.hostname,
   dockerVersion: h.dockerVersion,
+  platform: h.platform,
   cpus: h.cpus,
   memoryBytes: Number(h.memoryBytes),
   freeMemoryBytes: Number(h.freeMemoryBytes),

@@ -13,6 +13,7 @@ export function releaseView(r: Release, name: (id: string | null) => string | nu
     version: r.version,
     imageRef: r.imageRef,
     digest: r.digest,
+    platform: r.platform,
     config,
     envKeys,
     createdBy: name(r.createdBy),

@@ -62,6 +62,7 @@ function InstanceSettings() {
           <SignupSwitch open={settings.data.signupOpen} busy={busy} onChange={(signupOpen) => save({ signupOpen })} />
           {/* Keyed on the stored values: a reload after saving resets the form to what the API kept. */}
           <LimitsForm key={JSON.stringify(settings.data)} settings={settings.data} busy={busy} onSave={save} />
+          <RegistriesForm key={`registries-${JSON.stringify(settings.data)}`} settings={settings.data} busy={busy} onSave={save} />
         </>
       )}
       {error && <ErrorNote>{error}</ErrorNote>}
@@ -135,6 +136,80 @@ function LimitsForm({ settings, busy, onSave }: { settings: Settings; busy: bool
       </fieldset>
       <button type="submit" disabled={busy} className={primaryButton}>
         {busy ? "Saving…" : "Save settings"}
+      </button>
+    </form>
+  );
+}
+
+const REGISTRY_RULES = [
+  { value: "any", label: "Any registry", hint: "Docker Hub, GHCR, Quay, a company's registry: any the outbound policy lets Berth reach." },
+  { value: "listed", label: "Only the listed registries", hint: "One per line, as written in image references: ghcr.io, registry.example.com:5000." },
+  { value: "berth", label: "Only Berth's own registry", hint: "For air-gapped sites: teams push their images to Berth." },
+] as const;
+
+const lines = (text: FormDataEntryValue | null) =>
+  String(text ?? "")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
+
+// Where images may come from, and the pull-through caches public images are read through (one per
+// upstream, run by the worker). The API checks each entry and each cache's upstream (outbound policy).
+function RegistriesForm({ settings, busy, onSave }: { settings: Settings; busy: boolean; onSave: (body: Partial<Settings>) => void }) {
+  function submit(form: FormData) {
+    const registryRule = String(form.get("registryRule")) as Settings["registryRule"];
+    const registryCaches = lines(form.get("registryCaches")).map((line) => {
+      const [registry = "", upstream = ""] = line.split(/\s+/);
+      return { registry, upstream };
+    });
+    onSave({ registryRule, registryAllow: lines(form.get("registryAllow")), registryCaches });
+  }
+
+  return (
+    <form action={submit} className="mt-6 space-y-5 border-t border-slate-100 pt-5" data-testid="registries-form" aria-labelledby="registries-heading">
+      <h3 id="registries-heading" className="font-medium">
+        Registries
+      </h3>
+      <fieldset>
+        <legend className="text-sm font-medium text-slate-700">Images may come from</legend>
+        {REGISTRY_RULES.map((rule) => (
+          <label key={rule.value} className="mt-2 flex items-start gap-3">
+            <input
+              type="radio"
+              name="registryRule"
+              value={rule.value}
+              defaultChecked={settings.registryRule === rule.value}
+              className="mt-1 accent-indigo-600"
+            />
+            <span>
+              <span className="block text-sm">{rule.label}</span>
+              <span className="block text-xs text-slate-500">{rule.hint}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      <label className="block">
+        <span className="text-sm font-medium text-slate-700">Allowed registries</span>
+        <span className="block text-xs text-slate-500">Used with “Only the listed registries”. Berth&apos;s own registry is always allowed.</span>
+        <textarea name="registryAllow" rows={3} defaultValue={settings.registryAllow.join("\n")} className={`${inputClass} font-mono`} spellCheck={false} />
+      </label>
+      <label className="block">
+        <span className="text-sm font-medium text-slate-700">Pull-through caches</span>
+        <span className="block text-xs text-slate-500">
+          One per line: the registry as written in references, then its upstream (docker.io https://registry-1.docker.io). Public images are read through the
+          cache, so each layer crosses the internet once and stays available during an upstream outage; private images are read directly and never cached.
+          Content unused for 7 days expires.
+        </span>
+        <textarea
+          name="registryCaches"
+          rows={3}
+          defaultValue={settings.registryCaches.map((c) => `${c.registry} ${c.upstream}`).join("\n")}
+          className={`${inputClass} font-mono`}
+          spellCheck={false}
+        />
+      </label>
+      <button type="submit" disabled={busy} className={primaryButton}>
+        {busy ? "Saving…" : "Save registries"}
       </button>
     </form>
   );

@@ -17,6 +17,7 @@ export function HostsTable({ initial, staleMs, linkToDetail = false }: { initial
           id: host.hostId,
           hostname: host.hostname,
           dockerVersion: host.dockerVersion,
+          platform: host.platform ?? null,
           cpus: host.cpus,
           memoryBytes: host.memoryBytes,
           freeMemoryBytes: host.freeMemoryBytes,

@@ -1,10 +1,11 @@
 "use client";
-import { DEFAULT_APP_CONFIG, roleHas } from "@berth/core";
+import { DEFAULT_APP_CONFIG, DEFAULT_HEALTH_CHECK, roleHas } from "@berth/core";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useEffect, useState } from "react";
 import { card, ErrorNote, inputClass, primaryButton } from "@/components/ui";
 import { api, describeError } from "@/lib/api-client";
+import { rememberAppNotes } from "@/lib/app-notes";
 import { useApi } from "@/lib/use-api";
 import { useRetry } from "@/lib/use-retry";
 import { CopyCommand } from "../../images/parts";
@@ -12,6 +13,7 @@ import { appHref } from "../parts";
 import { ImagePicker } from "./image-picker";
 
 const numberField = (form: FormData, name: string) => Number(String(form.get(name) ?? "").trim());
+const optionalNumber = (form: FormData, name: string) => (String(form.get(name) ?? "").trim() === "" ? undefined : numberField(form, name));
 
 export function NewAppForm({ registryHost, initialTeam }: { registryHost: string; initialTeam?: string }) {
   const router = useRouter();
@@ -30,24 +32,28 @@ export function NewAppForm({ registryHost, initialTeam }: { registryHost: string
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     const name = String(form.get("name") ?? "").trim();
+    const healthPath = String(form.get("healthPath") ?? "").trim();
     setBusy(true);
     setError(undefined);
     try {
-      await api("createApp", {
+      const res = await api("createApp", {
         params: { team },
         body: {
           name,
           image: image.trim(),
           deploy: true,
           config: {
-            port: numberField(form, "port"),
+            // Blank: the image's EXPOSEd port (the API says which), else 8080.
+            port: optionalNumber(form, "port"),
             replicas: numberField(form, "replicas"),
             memoryMb: numberField(form, "memoryMb"),
             cpus: numberField(form, "cpus"),
-            healthCheck: { ...DEFAULT_APP_CONFIG.healthCheck, path: String(form.get("healthPath") ?? "/").trim() || "/" },
+            // Blank: the image's HEALTHCHECK decides when the app is ready, else GET /.
+            ...(healthPath ? { healthCheck: { ...DEFAULT_HEALTH_CHECK, path: healthPath } } : {}),
           },
         },
       });
+      rememberAppNotes(team, name, res.notes);
       router.push(appHref(team, name));
     } catch (err) {
       setError(describeError(err));
@@ -115,20 +121,23 @@ export function NewAppForm({ registryHost, initialTeam }: { registryHost: string
           <ImagePicker key={team} team={team} registryHost={registryHost} onPick={setImage} />
         </fieldset>
         <div className="grid gap-4 sm:grid-cols-3">
-          <NumberInput name="port" label="Port" value={DEFAULT_APP_CONFIG.port} min={1} max={65535} hint="the app listens on it; also $PORT" />
+          <NumberInput
+            name="port"
+            label="Port"
+            min={1}
+            max={65535}
+            placeholder="from the image"
+            hint={`the app listens on it; also $PORT. Blank: the image's EXPOSEd port, else ${DEFAULT_APP_CONFIG.port}`}
+          />
           <NumberInput name="replicas" label="Replicas" value={DEFAULT_APP_CONFIG.replicas} min={0} max={20} />
           <NumberInput name="memoryMb" label="Memory (MB)" value={DEFAULT_APP_CONFIG.memoryMb} min={16} max={65536} />
           <NumberInput name="cpus" label="CPUs" value={DEFAULT_APP_CONFIG.cpus} min={0.05} max={64} step={0.05} />
           <label className="block sm:col-span-2">
             <span className="text-sm font-medium text-slate-700">Health-check path</span>
-            <input
-              name="healthPath"
-              defaultValue={DEFAULT_APP_CONFIG.healthCheck.path}
-              pattern="/.*"
-              title="starts with /"
-              className={`${inputClass} font-mono`}
-            />
-            <span className="mt-1 block text-xs text-slate-500">Any answer below 400 counts as healthy.</span>
+            <input name="healthPath" placeholder="the image's HEALTHCHECK, else /" pattern="/.*" title="starts with /" className={`${inputClass} font-mono`} />
+            <span className="mt-1 block text-xs text-slate-500">
+              Any answer below 400 counts as healthy. Blank: the image's own HEALTHCHECK decides, else GET {DEFAULT_HEALTH_CHECK.path}.
+            </span>
           </label>
         </div>
         {error && <ErrorNote>{error}</ErrorNote>}
@@ -141,15 +150,16 @@ export function NewAppForm({ registryHost, initialTeam }: { registryHost: string
   );
 }
 
-function NumberInput(props: { name: string; label: string; value: number; min: number; max: number; step?: number; hint?: string }) {
+function NumberInput(props: { name: string; label: string; value?: number; placeholder?: string; min: number; max: number; step?: number; hint?: string }) {
   return (
     <label className="block">
       <span className="text-sm font-medium text-slate-700">{props.label}</span>
       <input
         name={props.name}
         type="number"
-        required
+        required={props.value !== undefined}
         defaultValue={props.value}
+        placeholder={props.placeholder}
         min={props.min}
         max={props.max}
         step={props.step ?? 1}

@@ -10,7 +10,9 @@ export default async function NewAppPage({ searchParams }: { searchParams: Promi
   const { team } = await searchParams;
   return (
     <div className="max-w-5xl">
-      <PageHeader title="New app">Run an image from Berth's registry on your hosts, behind its own address.</PageHeader>
+      <PageHeader title="New app">
+        Run an image on your hosts, behind its own address: from Berth's registry, Docker Hub (postgres:16) or another registry.
+      </PageHeader>
       <NewAppForm registryHost={`127.0.0.1:${env().BERTH_REGISTRY_PORT}`} initialTeam={typeof team === "string" ? team : undefined} />
     </div>
   );

@@ -71,6 +71,7 @@ export function HostDetail({ id, staleMs }: { id: string; staleMs: number }) {
           >
             <span className="text-sm">
               {h.hostname} · {h.address} · Docker {h.dockerVersion}
+              {h.platform && <> · {h.platform}</>}
             </span>
           </PageHeader>
           <DrainButton id={h.id} draining={h.draining} onChanged={detail.reload} />

@@ -10,6 +10,7 @@ import { api, describeError } from "@/lib/api-client";
 import { useApi } from "@/lib/use-api";
 import { Invitations } from "./invitations";
 import { Members } from "./members";
+import { Registries } from "./registries";
 import { Webhooks } from "./webhooks";
 
 export type Team = z.infer<typeof teamSummary>;
@@ -56,6 +57,7 @@ export function TeamView({ slug, meId }: { slug: string; meId: string }) {
       <Members team={t} meId={meId} />
       {!t.personal && roleHas(t.role, "invitations.manage") && <Invitations team={t} />}
       {roleHas(t.role, "webhooks.manage") && <Webhooks team={t} />}
+      {roleHas(t.role, "team.update") && <Registries team={t} />}
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { useApi } from "@/lib/use-api";
 import { useRetry } from "@/lib/use-retry";
 import { useSocket } from "@/lib/use-socket";
 import { type App, AppBreadcrumb, appHref, type Deployment, DeploymentStatus, deploymentHref, StaleNote, StartedNote } from "../../parts";
+import { AppNotes } from "./app-notes";
 import { ContainersSection } from "./containers-section";
 import { DeploymentsSection } from "./deployments-section";
 import { DomainsSection } from "./domains-section";
@@ -83,6 +84,7 @@ function LoadedApp({ app, reload, role, tab, isAdmin, stale }: LoadedProps) {
     <div className="max-w-6xl space-y-6">
       {stale && <StaleNote error={stale} />}
       <Header app={app} canDeploy={can("apps.deploy")} onDeployed={refresh} />
+      <AppNotes team={app.team} app={app.name} />
       <nav aria-label="App sections" className="flex flex-wrap gap-1 border-b border-slate-200">
         {TABS.map((t) => (
           <Link

@@ -1,9 +1,10 @@
 "use client";
-import type { Body } from "@berth/core";
+import { type Body, DEFAULT_HEALTH_CHECK } from "@berth/core";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { card, dangerButton, ErrorNote, inputClass, primaryButton, secondaryButton } from "@/components/ui";
 import { api, describeError } from "@/lib/api-client";
+import { rememberAppNotes } from "@/lib/app-notes";
 import { joinArgs, splitArgs } from "@/lib/split-args";
 import { type App, type Deployment, StartedNote } from "../../parts";
 import type { SectionProps } from "./app-view";
@@ -30,6 +31,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 function ConfigForm({ app, onChanged, can }: SectionProps) {
   const canWrite = can("apps.write");
   const cfg = app.config;
+  const hc = cfg.healthCheck ?? DEFAULT_HEALTH_CHECK;
   const [volumes, setVolumes] = useState<Volume[]>(cfg.volumes);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -46,14 +48,20 @@ function ConfigForm({ app, onChanged, can }: SectionProps) {
       const v = num(form, key);
       if (v !== cfg[key]) config[key] = v;
     }
-    const healthCheck = {
-      type: String(form.get("hcType")) === "tcp" ? ("tcp" as const) : ("http" as const),
-      path: String(form.get("hcPath") ?? "/").trim() || "/",
-      timeoutS: num(form, "hcTimeoutS"),
-      attempts: num(form, "hcAttempts"),
-      intervalMs: num(form, "hcIntervalMs"),
-    };
-    if (!same(healthCheck, cfg.healthCheck)) config.healthCheck = healthCheck;
+    const hcType = String(form.get("hcType"));
+    if (hcType === "image") {
+      // No check of the app's own: the image's HEALTHCHECK decides (or the default one).
+      if (cfg.healthCheck) config.healthCheck = null;
+    } else {
+      const healthCheck = {
+        type: hcType === "tcp" ? ("tcp" as const) : ("http" as const),
+        path: String(form.get("hcPath") ?? "/").trim() || "/",
+        timeoutS: num(form, "hcTimeoutS"),
+        attempts: num(form, "hcAttempts"),
+        intervalMs: num(form, "hcIntervalMs"),
+      };
+      if (!same(healthCheck, cfg.healthCheck)) config.healthCheck = healthCheck;
+    }
     const vols = volumes.map((v) => ({ name: v.name.trim(), target: v.target.trim() })).filter((v) => v.name || v.target);
     if (!same(vols, cfg.volumes)) config.volumes = vols;
     const cmdText = String(form.get("cmd") ?? "").trim();
@@ -63,6 +71,11 @@ function ConfigForm({ app, onChanged, can }: SectionProps) {
       const split = splitArgs(cmdText);
       if ("error" in split) return `Command: ${split.error}`;
       if (!same(split.args, cfg.cmd)) config.cmd = split.args;
+    }
+    if (app.sourceType !== "image") {
+      const build = buildFrom(form);
+      if (typeof build === "string") return build;
+      if (!sameBuild(build, cfg.build ?? {})) config.build = Object.keys(build).length > 0 ? build : null;
     }
     if (Object.keys(config).length > 0) patch.config = config;
     return patch;
@@ -80,6 +93,7 @@ function ConfigForm({ app, onChanged, can }: SectionProps) {
       const res = await api("updateApp", { params: { team: app.team, app: app.name }, body: patch });
       setStarted(res.deployment ?? undefined);
       setNote(res.deployment ? undefined : "Saved. The next deployment uses it.");
+      rememberAppNotes(app.team, app.name, res.notes);
       await onChanged();
     } catch (err) {
       setError(describeError(err));
@@ -116,18 +130,19 @@ function ConfigForm({ app, onChanged, can }: SectionProps) {
             <div className="grid gap-4 sm:grid-cols-5">
               <label className="block">
                 <span className="text-sm font-medium text-slate-700">Type</span>
-                <select name="hcType" defaultValue={cfg.healthCheck.type} className={inputClass}>
+                <select name="hcType" defaultValue={cfg.healthCheck?.type ?? "image"} className={inputClass}>
+                  <option value="image">The image's HEALTHCHECK (else HTTP)</option>
                   <option value="http">HTTP</option>
                   <option value="tcp">TCP</option>
                 </select>
               </label>
               <label className="block sm:col-span-1">
                 <span className="text-sm font-medium text-slate-700">Path</span>
-                <input name="hcPath" defaultValue={cfg.healthCheck.path} pattern="/.*" title="starts with /" className={`${inputClass} font-mono`} />
+                <input name="hcPath" defaultValue={hc.path} pattern="/.*" title="starts with /" className={`${inputClass} font-mono`} />
               </label>
-              <Field name="hcTimeoutS" label="Timeout (s)" value={cfg.healthCheck.timeoutS} min={1} max={60} />
-              <Field name="hcAttempts" label="Attempts" value={cfg.healthCheck.attempts} min={1} max={300} />
-              <Field name="hcIntervalMs" label="Interval (ms)" value={cfg.healthCheck.intervalMs} min={100} max={30000} />
+              <Field name="hcTimeoutS" label="Timeout (s)" value={hc.timeoutS} min={1} max={60} />
+              <Field name="hcAttempts" label="Attempts" value={hc.attempts} min={1} max={300} />
+              <Field name="hcIntervalMs" label="Interval (ms)" value={hc.intervalMs} min={100} max={30000} />
             </div>
           </fieldset>
           <label className="block">
@@ -182,6 +197,7 @@ function ConfigForm({ app, onChanged, can }: SectionProps) {
               </button>
             )}
           </fieldset>
+          {app.sourceType !== "image" && <BuildFields build={cfg.build} />}
           {cfg.binds.length > 0 && (
             <div className="text-sm">
               <p className="font-semibold text-slate-800">Host paths (set by instance admins)</p>
@@ -209,6 +225,80 @@ function ConfigForm({ app, onChanged, can }: SectionProps) {
         </fieldset>
       </form>
     </section>
+  );
+}
+
+type Build = NonNullable<App["config"]["build"]>;
+
+/** Key order aside (the database keeps its own). */
+const sameBuild = (a: Build, b: Build) => {
+  const canonical = (x: Build) => JSON.stringify([x.context, x.dockerfile, x.target, Object.entries(x.args ?? {}).sort()]);
+  return canonical(a) === canonical(b);
+};
+
+/** The build settings as the form holds them; a string says what is wrong. Keys in a fixed order, empty ones left out. */
+function buildFrom(form: FormData): Build | string {
+  const text = (name: string) => String(form.get(name) ?? "").trim();
+  const args: Record<string, string> = {};
+  for (const line of text("buildArgs").split("\n")) {
+    if (line.trim() === "") continue;
+    const eq = line.indexOf("=");
+    if (eq < 1) return `Build arguments: one NAME=value a line, not "${line.trim()}"`;
+    args[line.slice(0, eq).trim()] = line.slice(eq + 1);
+  }
+  const build: Build = {};
+  if (Object.keys(args).length > 0) build.args = args;
+  if (text("buildTarget")) build.target = text("buildTarget");
+  if (text("buildDockerfile")) build.dockerfile = text("buildDockerfile");
+  if (text("buildContext")) build.context = text("buildContext");
+  return build;
+}
+
+/** Source builds: context directory, Dockerfile, target stage, build arguments (not secret). */
+function BuildFields({ build }: { build: Build | undefined }) {
+  const args = Object.entries(build?.args ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join("\n");
+  return (
+    <fieldset className="space-y-3" data-testid="build-settings">
+      <legend className="text-sm font-semibold text-slate-800">Build</legend>
+      <div className="grid gap-4 sm:grid-cols-3">
+        <label className="block">
+          <span className="text-sm font-medium text-slate-700">Context directory</span>
+          <input
+            name="buildContext"
+            defaultValue={build?.context ?? ""}
+            placeholder="the repository's root"
+            autoComplete="off"
+            className={`${inputClass} font-mono`}
+          />
+          <span className="mt-1 block text-xs text-slate-500">A directory of the repository or upload, e.g. services/api (monorepos).</span>
+        </label>
+        <label className="block">
+          <span className="text-sm font-medium text-slate-700">Dockerfile</span>
+          <input
+            name="buildDockerfile"
+            defaultValue={build?.dockerfile ?? ""}
+            placeholder="Dockerfile"
+            autoComplete="off"
+            className={`${inputClass} font-mono`}
+          />
+          <span className="mt-1 block text-xs text-slate-500">Its path inside that directory, e.g. docker/Dockerfile.prod.</span>
+        </label>
+        <label className="block">
+          <span className="text-sm font-medium text-slate-700">Target stage</span>
+          <input name="buildTarget" defaultValue={build?.target ?? ""} placeholder="the last stage" autoComplete="off" className={`${inputClass} font-mono`} />
+        </label>
+      </div>
+      <label className="block">
+        <span className="text-sm font-medium text-slate-700">Build arguments</span>
+        <textarea name="buildArgs" rows={3} defaultValue={args} placeholder="NAME=value, one a line" spellCheck={false} className={`${inputClass} font-mono`} />
+        <span className="mt-1 block text-xs text-slate-500" data-testid="build-args-warning">
+          Build arguments are not secret: the image history keeps them, readable by anyone who can pull the image. Never put a password or token here (a build
+          refuses the name or value of a secret env var).
+        </span>
+      </label>
+    </fieldset>
   );
 }
 

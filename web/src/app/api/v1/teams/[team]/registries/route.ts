@@ -9,5 +9,11 @@ export const dynamic = "force-dynamic";
 
 export const GET = handle(ROUTES.listRegistryCredentials, async ({ team }) => ({ registries: await listRegistryCredentials(ctx().db, team.id) }));
 export const POST = handle(ROUTES.addRegistryCredential, async ({ caller, team, body }) =>
-  addRegistryCredential(ctx().db, { encryptionKey: env().BERTH_ENCRYPTION_KEY, registryPort: env().BERTH_REGISTRY_PORT }, caller, team, body),
+  addRegistryCredential(
+    ctx().db,
+    { encryptionKey: env().BERTH_ENCRYPTION_KEY, registryPort: env().BERTH_REGISTRY_PORT, publicUrl: env().publicUrl },
+    caller,
+    team,
+    body,
+  ),
 );
