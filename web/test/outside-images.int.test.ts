@@ -4,15 +4,22 @@
 // credentials: 400), copied into Berth's registry at deploy and pinned there by digest, so the
 // container runs from Berth's copy and a rollback works with the upstream stopped.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { promisify } from "node:util";
 import type { StandInRegistry } from "../../infra/testnet/registry.ts";
 import { type TestNetwork, testNetwork } from "../../infra/testnet/testnet.ts";
-import { call, signUp, type TestUser, teamWith } from "./api.ts";
-import { signIn, stack } from "./config.ts";
+import { call, rand, signUp, type TestUser, teamWith } from "./api.ts";
+import { childEnv, signIn, stack } from "./config.ts";
 import { waitForDeployment } from "./deploys.ts";
 import { allowOutbound } from "./outbound.ts";
+import { BASE_IMAGE } from "./registry.ts";
 import { sql } from "./sql.ts";
 
+const run = promisify(execFile);
 let net: TestNetwork;
 let reg: StandInRegistry;
 let adminCookie: string;
@@ -105,15 +112,38 @@ describe("images from another registry", () => {
     assert.equal(release?.digest, pinned);
   });
 
-  it("rolls back with the upstream stopped: hosts pull only from Berth", async () => {
+  it("rolls back after the upstream tag moved and the upstream stopped: hosts pull only from Berth", async () => {
+    // The upstream's :1 now names other content.
+    const dir = mkdtempSync(join(tmpdir(), "berth-moved-"));
+    const local = `berth-test-moved/busybox:${rand()}`;
+    try {
+      writeFileSync(join(dir, "Dockerfile"), `FROM ${BASE_IMAGE}\nRUN echo moved > /moved\n`);
+      await run("docker", ["build", "-q", "-t", local, dir], { env: childEnv(), timeout: 120_000 });
+      await run("skopeo", ["copy", "--dest-tls-verify=false", "--dest-no-creds", `docker-daemon:${local}`, `docker://${reg.address}/library/busybox:1`], {
+        env: childEnv(),
+        timeout: 120_000,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await run("docker", ["rmi", "-f", local], { env: childEnv() }).catch(() => undefined);
+    }
     const again = await call("createDeployment", { cookie: owner.cookie, params: { team, app: "byname" }, body: {} });
     assert.equal(again.status, 201, JSON.stringify(again.body));
     assert.equal((await waitForDeployment({ cookie: owner.cookie }, team, "byname", again.body.id, 120_000)).status, "live");
+    const [v1, v2] = await releasesOf("byname");
+    assert.ok(v1 && v2 && v2.digest !== v1.digest, `the second release pinned the moved tag: ${JSON.stringify([v1, v2])}`);
     await reg.stop();
     const rb = await call("rollback", { cookie: owner.cookie, params: { team, app: "byname", version: "1" } });
     assert.equal(rb.status, 201, JSON.stringify(rb.body));
     const done = await waitForDeployment({ cookie: owner.cookie }, team, "byname", rb.body.id, 120_000);
     assert.equal(done.status, "live", done.reason);
+    // The old replicas finish their requests (the drain) and go: then only v1's pinned copy runs.
+    let images: string[] = [];
+    for (const until = Date.now() + 60_000; Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
+      images = await containerImages("byname");
+      if (images.length > 0 && images.every((i) => i === v1.imageRef)) break;
+    }
+    assert.ok(images.length > 0 && images.every((i) => i === v1.imageRef), `the rollback runs v1's pinned copy: ${JSON.stringify(images)}`);
     // A new deploy of the upstream reference is refused at the API: the upstream cannot be asked.
     const fresh = await call("createDeployment", { cookie: owner.cookie, params: { team, app: "byname" }, body: {} });
     assert.ok(fresh.status >= 400 && fresh.status < 600, JSON.stringify(fresh.body));
