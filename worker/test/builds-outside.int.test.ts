@@ -8,57 +8,22 @@
 // stand-in's image is put on the engine under its own name first (the engine here is not set up to
 // pull from the stand-in over HTTP; users' engines pull from their registries).
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { mkdtemp, rm } from "node:fs/promises";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { promisify } from "node:util";
 import { registryAuth } from "@berth/control/registry/registry-auth";
-import { deployCancelKey, deployLogKey } from "@berth/core/apps";
-import { createLogger } from "@berth/core/logger";
-import { entryFields } from "@berth/core/logs";
-import { lazyTokenKeys } from "@berth/core/registry/token-keys";
 import { seal } from "@berth/core/secret-box";
-import { createDb } from "@berth/db";
-import Docker from "dockerode";
-import { Redis } from "ioredis";
 import type { StandInRegistry } from "../../infra/testnet/registry.ts";
 import { type TestNetwork, testNetwork } from "../../infra/testnet/testnet.ts";
 import { call, signUp, type TestUser, teamWith } from "../../web/test/api.ts";
 import { childEnv, signIn, stack } from "../../web/test/config.ts";
 import { allowOutbound } from "../../web/test/outbound.ts";
-import { type BuildDeps, buildRun } from "../src/builds/run-build.ts";
-import { loadConfig } from "../src/config.ts";
+import { type BuildSettings, buildHarness, rand, run } from "./build-harness.ts";
 
-const run = promisify(execFile);
-const workDir = await mkdtemp(join(tmpdir(), "berth-builds-outside-"));
-const buildDir = join(workDir, "contexts");
-const config = loadConfig({
-  BERTH_REGISTRY_TOKEN_KEY: join(stack.home, "registry/token.key"),
-  BERTH_REGISTRY_TOKEN_CERT: join(stack.home, "registry/token.crt"),
-  ...process.env,
-  BERTH_BUILD_DIR: buildDir,
-});
-const registryHost = `127.0.0.1:${config.BERTH_REGISTRY_PORT}`;
+const h = await buildHarness("builds-outside");
+const { workDir, config, ctx, db, docker, dockerEnv, localTags, registryHost, writeDir, rawBuild, facts } = h;
 const BUSYBOX = `${registryHost}/berth/busybox:latest`;
-const dockerEnv = { PATH: config.PATH, DOCKER_BUILDKIT: "0", DOCKER_HOST: `unix://${config.DOCKER_SOCKET}` };
 
-const db = createDb(config.DATABASE_URL, { max: 4 });
-const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-const docker = new Docker({ socketPath: config.DOCKER_SOCKET });
-const ctx: BuildDeps = {
-  db,
-  redis,
-  docker,
-  tokenKeys: lazyTokenKeys(config.BERTH_REGISTRY_TOKEN_KEY, config.BERTH_REGISTRY_TOKEN_CERT),
-  log: createLogger({ process: "test", level: "warn" }),
-  attempt: { number: 1, final: true },
-  config: { ...config, BERTH_BUILD_TIMEOUT_S: 120 },
-};
-
-const rand = () => randomBytes(4).toString("hex");
 let net: TestNetwork;
 let reg: StandInRegistry;
 let authReg: StandInRegistry;
@@ -66,11 +31,11 @@ let owner: TestUser;
 let team = "";
 let appId = "";
 const restores: (() => Promise<void>)[] = [];
-const localTags: string[] = [];
-const deployments: string[] = [];
+
+const berthBuild = (dir: string, settings: BuildSettings = {}) => h.berthBuild(appId, dir, settings);
+const compare = (files: Record<string, string>, settings: BuildSettings = {}, check: string[] = []) => h.compare(appId, files, settings, check);
 
 before(async () => {
-  await mkdir(buildDir, { recursive: true });
   net = await testNetwork();
   reg = await net.registry();
   authReg = await net.registry({ auth: true });
@@ -81,106 +46,21 @@ before(async () => {
   const t = await db.team.findUniqueOrThrow({ where: { slug: team } });
   appId = (await db.app.create({ data: { teamId: t.id, name: "web", sourceType: "git" } })).id;
   // What a raw `docker build` finds on its engine under the stand-in's name (it does not pull: --pull=false).
-  for (const r of [reg]) {
-    const name = `${r.address}/library/busybox:1`;
-    await run(
-      "skopeo",
-      ["copy", "--quiet", "--src-tls-verify=false", "--dest-daemon-host", `unix://${config.DOCKER_SOCKET}`, `docker://${name}`, `docker-daemon:${name}`],
-      {
-        env: { PATH: config.PATH },
-      },
-    );
-    localTags.push(name);
-  }
+  const name = `${reg.address}/library/busybox:1`;
+  await run(
+    "skopeo",
+    ["copy", "--quiet", "--src-tls-verify=false", "--dest-daemon-host", `unix://${config.DOCKER_SOCKET}`, `docker://${name}`, `docker-daemon:${name}`],
+    { env: { PATH: config.PATH } },
+  );
+  localTags.push(name);
 });
 
 after(async () => {
   for (const restore of restores) await restore();
-  for (const ref of localTags)
-    await docker
-      .getImage(ref)
-      .remove()
-      .catch(() => {});
-  if (team) {
-    const images = await docker.listImages({ filters: { reference: [`${registryHost}/${team}/*`, `${registryHost}/${team}/*/*/*/*`] } });
-    for (const image of images)
-      await docker
-        .getImage(image.Id)
-        .remove({ force: true })
-        .catch(() => {});
-    await call("deleteTeam", { cookie: owner.cookie, params: { team } }).catch(() => {});
-  }
-  if (deployments.length) await redis.del(...deployments.flatMap((d) => [deployLogKey(d), deployCancelKey(d)]));
+  await h.close(team ? [team] : []);
+  if (team) await call("deleteTeam", { cookie: owner.cookie, params: { team } }).catch(() => {});
   await net?.destroy();
-  await rm(workDir, { recursive: true, force: true });
-  await db.$disconnect();
-  redis.disconnect();
 });
-
-type BuildSettings = { args?: Record<string, string>; target?: string; context?: string; dockerfile?: string };
-type Outcome = { ok: true; image: string; log: string[] } | { ok: false; error: string; log: string[] };
-
-async function writeDir(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(join(workDir, "src-"));
-  for (const [name, text] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, name)), { recursive: true });
-    await writeFile(join(dir, name), text);
-  }
-  return dir;
-}
-
-async function logLines(deploymentId: string): Promise<string[]> {
-  const entries = await redis.xrange(deployLogKey(deploymentId), "-", "+");
-  return entries.flatMap(([, fields]) => {
-    const t = entryFields(fields).t;
-    return t === undefined ? [] : [t];
-  });
-}
-
-/** The directory built through Berth, with the app's build settings as the API stores them. */
-async function berthBuild(dir: string, settings: BuildSettings = {}): Promise<Outcome> {
-  await db.app.update({ where: { id: appId }, data: { config: { build: settings } } });
-  const build = await db.build.create({ data: { appId, source: "upload", status: "queued" } });
-  const deployment = await db.deployment.create({ data: { appId, kind: "build", buildId: build.id, status: "building" } });
-  deployments.push(deployment.id);
-  await run("tar", ["-C", dir, "-cf", join(buildDir, `${build.id}.tar`), "."]);
-  await buildRun({ version: 1, buildId: build.id, deploymentId: deployment.id }, ctx);
-  const b = await db.build.findUniqueOrThrow({ where: { id: build.id } });
-  const log = await logLines(deployment.id);
-  return b.status === "succeeded" && b.imageRef ? { ok: true, image: b.imageRef, log } : { ok: false, error: b.error ?? b.status, log };
-}
-
-/** The same through the docker CLI's classic builder (`-f` and a context directory as given). */
-async function rawBuild(dir: string, settings: BuildSettings = {}): Promise<Outcome> {
-  const tag = `berth-test-raw/bo-${rand()}:1`;
-  const context = join(dir, settings.context ?? ".");
-  const args = ["build", "-q", "--pull=false", "-t", tag];
-  if (settings.dockerfile) args.push("-f", join(context, settings.dockerfile));
-  for (const [k, v] of Object.entries(settings.args ?? {})) args.push("--build-arg", `${k}=${v}`);
-  if (settings.target) args.push("--target", settings.target);
-  try {
-    await run("docker", [...args, context], { env: dockerEnv });
-    localTags.push(tag);
-    return { ok: true, image: tag, log: [] };
-  } catch (e) {
-    return { ok: false, error: String((e as { stderr?: string }).stderr ?? e), log: [] };
-  }
-}
-
-async function facts(image: string, files: string[]) {
-  const info = await docker.getImage(image).inspect();
-  const contents: Record<string, string> = {};
-  for (const f of files) contents[f] = (await run("docker", ["run", "--rm", "--network", "none", image, "cat", f], { env: dockerEnv })).stdout;
-  return { env: info.Config.Env, labels: info.Config.Labels ?? {}, files: contents };
-}
-
-async function compare(files: Record<string, string>, settings: BuildSettings = {}, check: string[] = []) {
-  const dir = await writeDir(files);
-  const [berth, raw] = [await berthBuild(dir, settings), await rawBuild(dir, settings)];
-  assert.equal(berth.ok, raw.ok, `Berth: ${JSON.stringify(berth)}\ndocker: ${JSON.stringify(raw)}`);
-  if (berth.ok && raw.ok) assert.deepEqual(await facts(berth.image, check), await facts(raw.image, check));
-  return { berth, raw };
-}
 
 const copyOf = (r: StandInRegistry) => `${registryHost}/${team}/imported/${r.address.replace(":", "-")}/library/busybox`;
 const usingLine = (r: StandInRegistry) =>

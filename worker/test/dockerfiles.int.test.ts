@@ -5,150 +5,46 @@
 // Builds run in process (the build.run handler against Postgres, Redis, dockerd and Berth's
 // registry), from Berth's own base images only.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { promisify } from "node:util";
-import { deployCancelKey, deployLogKey } from "@berth/core/apps";
-import { createLogger } from "@berth/core/logger";
-import { lazyTokenKeys } from "@berth/core/registry/token-keys";
 import { seal } from "@berth/core/secret-box";
-import { createDb } from "@berth/db";
-import Docker from "dockerode";
-import { Redis } from "ioredis";
 import { call, signUp, teamWith } from "../../web/test/api.ts";
-import { stack } from "../../web/test/config.ts";
 import { deploymentLog, tarOf, uploadBuild, waitForDeployment } from "../../web/test/deploys.ts";
-import { type BuildDeps, buildRun } from "../src/builds/run-build.ts";
-import { loadConfig } from "../src/config.ts";
+import { type BuildSettings, buildHarness, rand, run } from "./build-harness.ts";
 
-const run = promisify(execFile);
-const home = stack.home;
-const workDir = await mkdtemp(join(tmpdir(), "berth-dockerfiles-"));
-const buildDir = join(workDir, "contexts");
-const config = loadConfig({
-  BERTH_REGISTRY_TOKEN_KEY: join(home, "registry/token.key"),
-  BERTH_REGISTRY_TOKEN_CERT: join(home, "registry/token.crt"),
-  ...process.env,
-  BERTH_BUILD_DIR: buildDir,
-});
-const registryHost = `127.0.0.1:${config.BERTH_REGISTRY_PORT}`;
+const h = await buildHarness("dockerfiles");
+const { config, db, docker, registryHost, writeDir, rawBuild, facts } = h;
 const BUSYBOX = `${registryHost}/berth/busybox:latest`;
 
-const db = createDb(config.DATABASE_URL, { max: 4 });
-const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-const docker = new Docker({ socketPath: config.DOCKER_SOCKET });
-const tokenKeys = lazyTokenKeys(config.BERTH_REGISTRY_TOKEN_KEY, config.BERTH_REGISTRY_TOKEN_CERT);
-const ctx: BuildDeps = {
-  db,
-  redis,
-  docker,
-  tokenKeys,
-  log: createLogger({ process: "test", level: "warn" }),
-  attempt: { number: 1, final: true },
-  config: { ...config, BERTH_BUILD_TIMEOUT_S: 120 },
-};
-
-const rand = () => randomBytes(4).toString("hex");
 const team = `df-${rand()}`;
 const other = `dfo-${rand()}`;
 // Another team's private image, present on the engine (as a deploy would leave it).
 const OTHER_PRIVATE = `${registryHost}/${other}/private:1`;
-const rawTags: string[] = [];
-const deployments: string[] = [];
 let appId = "";
 
+/** Berth's outcome without its log lines (these tests compare outcomes whole). */
+const berthBuild = async (dir: string, settings: BuildSettings = {}) => {
+  const { log: _log, ...outcome } = await h.berthBuild(appId, dir, settings);
+  return outcome;
+};
+const compare = async (files: Record<string, string>, settings: BuildSettings = {}, check: string[] = []) => {
+  const { berth, raw } = await h.compare(appId, files, settings, check);
+  const { log: _log, ...outcome } = berth;
+  return { berth: outcome, raw };
+};
+
 before(async () => {
-  await mkdir(buildDir, { recursive: true });
   const t = await db.team.create({ data: { slug: team, name: team } });
   appId = (await db.app.create({ data: { teamId: t.id, name: "web", sourceType: "git" } })).id;
   const o = await db.team.create({ data: { slug: other, name: other } });
   await db.imageRepository.create({ data: { teamId: o.id, name: "private", public: false } });
   await docker.getImage(BUSYBOX).tag({ repo: OTHER_PRIVATE.slice(0, OTHER_PRIVATE.lastIndexOf(":")), tag: "1" });
+  h.localTags.push(OTHER_PRIVATE);
 });
 
 after(async () => {
-  for (const ref of [OTHER_PRIVATE, ...rawTags]) {
-    await docker
-      .getImage(ref)
-      .remove()
-      .catch((e: { statusCode?: number }) => {
-        if (e.statusCode !== 404) throw e;
-      });
-  }
-  const images = await docker.listImages({ filters: { reference: [`${registryHost}/${team}/*`] } });
-  for (const image of images) await docker.getImage(image.Id).remove({ force: true });
   await db.team.deleteMany({ where: { slug: { in: [team, other] } } });
-  if (deployments.length) await redis.del(...deployments.flatMap((d) => [deployLogKey(d), deployCancelKey(d)]));
-  await rm(workDir, { recursive: true, force: true });
-  await db.$disconnect();
-  redis.disconnect();
+  await h.close([team]);
 });
-
-type BuildSettings = { args?: Record<string, string>; target?: string; dockerfile?: string };
-type Outcome = { ok: true; image: string } | { ok: false; error: string };
-
-async function writeDir(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(join(workDir, "src-"));
-  for (const [name, text] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, name)), { recursive: true });
-    await writeFile(join(dir, name), text);
-  }
-  return dir;
-}
-
-/** The directory built through Berth (the app's build settings set as the API stores them). */
-async function berthBuild(dir: string, settings: BuildSettings = {}): Promise<Outcome> {
-  await db.app.update({ where: { id: appId }, data: { config: { build: settings } } });
-  const build = await db.build.create({ data: { appId, source: "upload", status: "queued" } });
-  const deployment = await db.deployment.create({ data: { appId, kind: "build", buildId: build.id, status: "building" } });
-  deployments.push(deployment.id);
-  await run("tar", ["-C", dir, "-cf", join(buildDir, `${build.id}.tar`), "."]);
-  await buildRun({ version: 1, buildId: build.id, deploymentId: deployment.id }, ctx);
-  const b = await db.build.findUniqueOrThrow({ where: { id: build.id } });
-  return b.status === "succeeded" && b.imageRef ? { ok: true, image: b.imageRef } : { ok: false, error: b.error ?? b.status };
-}
-
-/** The same directory through the docker CLI with the classic builder. */
-async function rawBuild(dir: string, settings: BuildSettings = {}): Promise<Outcome> {
-  const tag = `berth-test-raw/df-${rand()}:1`;
-  const args = ["build", "-q", "--pull=false", "-t", tag];
-  for (const [k, v] of Object.entries(settings.args ?? {})) args.push("--build-arg", `${k}=${v}`);
-  if (settings.target) args.push("--target", settings.target);
-  if (settings.dockerfile) args.push("-f", join(dir, settings.dockerfile));
-  try {
-    await run("docker", [...args, dir], { env: { PATH: config.PATH, DOCKER_BUILDKIT: "0", DOCKER_HOST: `unix://${config.DOCKER_SOCKET}` } });
-    rawTags.push(tag);
-    return { ok: true, image: tag };
-  } catch (e) {
-    return { ok: false, error: String((e as { stderr?: string }).stderr ?? e) };
-  }
-}
-
-/** What a built image holds that the comparison looks at: the named files, env and labels. */
-async function facts(image: string, files: string[]) {
-  const info = await docker.getImage(image).inspect();
-  const contents: Record<string, string> = {};
-  for (const f of files) {
-    const { stdout } = await run("docker", ["run", "--rm", "--network", "none", image, "cat", f], {
-      env: { PATH: config.PATH, DOCKER_HOST: `unix://${config.DOCKER_SOCKET}` },
-    });
-    contents[f] = stdout;
-  }
-  return { env: info.Config.Env, labels: info.Config.Labels ?? {}, files: contents };
-}
-
-/** Builds both ways and asserts the same outcome; returns both for further checks. */
-async function compare(files: Record<string, string>, settings: BuildSettings = {}, check: string[] = []) {
-  const dir = await writeDir(files);
-  const [berth, raw] = [await berthBuild(dir, settings), await rawBuild(dir, settings)];
-  assert.equal(berth.ok, raw.ok, `Berth: ${JSON.stringify(berth)}\ndocker: ${JSON.stringify(raw)}`);
-  if (berth.ok && raw.ok) assert.deepEqual(await facts(berth.image, check), await facts(raw.image, check));
-  return { berth, raw };
-}
 
 describe("Dockerfiles: Berth next to docker build (classic builder)", () => {
   it("ARG before FROM: the default", async () => {
@@ -299,7 +195,7 @@ describe("Dockerfiles: Berth next to docker build (classic builder)", () => {
       const raw = await rawBuild(dir, { args: { TOKEN: value } });
       assert.ok(raw.ok);
       const { stdout } = await run("docker", ["history", "--no-trunc", raw.image], {
-        env: { PATH: config.PATH, DOCKER_HOST: `unix://${config.DOCKER_SOCKET}` },
+        env: h.dockerEnv,
       });
       assert.ok(stdout.includes(value), "the classic builder keeps build arguments in the image history");
       // A value that is no secret builds.
