@@ -31,6 +31,10 @@ export function cacheSocketSession(socket: string, registry: string): CacheSessi
             headers: { host: "registry-cache", ...(opts.accept ? { accept: opts.accept } : {}) },
           },
           (res) => {
+            if (opts.sink && res.statusCode === 200) {
+              opts.sink(res).then(() => resolve({ status: 200, headers: res.headers, body: Buffer.alloc(0), truncated: false }), reject);
+              return;
+            }
             const chunks: Buffer[] = [];
             let size = 0;
             let truncated = false;

@@ -1,8 +1,11 @@
 // Copies an image from another registry into Berth's own (manifest and blobs, skipping the blobs
-// already in the target repository), so hosts pull only from Berth and a release never depends
-// on the upstream again (rollback works with the upstream down or its tag moved).
+// already in the target repository; each blob streamed through, never held in memory), so hosts
+// pull only from Berth and a release never depends on the upstream again (rollback works with the
+// upstream down or its tag moved).
 // The copy lives in the team's namespace under a fixed scheme (importedRepository): one
 // repository per upstream repository, so retention and the team's rules apply as to its own images.
+import type { IncomingMessage } from "node:http";
+import { Readable } from "node:stream";
 import { AppError } from "@berth/core/errors";
 import { internalRegistryToken } from "@berth/core/registry/registry-client";
 import type { TokenKeys } from "@berth/core/registry/token-keys";
@@ -10,9 +13,6 @@ import type { OutsideSession } from "./outside-session.ts";
 import type { OutsideImage } from "./resolve-outside-image.ts";
 
 export type BerthRegistryTarget = { baseUrl: string; service: string; keys: () => TokenKeys };
-
-/** Layers above this size are not copied in one piece (memory); the copy is refused with a clear message. */
-const BLOB_MAX = 1024 * 1024 * 1024;
 
 /**
  * `<team>/imported/<registry>/<path>`: readable (the upstream is in the name), stable (a tag and
@@ -41,21 +41,13 @@ export async function copyOutsideImage(
   for (const blob of blobs) {
     const head = await fetch(`${target.baseUrl}/v2/${repo}/blobs/${blob.digest}`, { method: "HEAD", headers: auth });
     if (head.ok) continue;
-    const res = await session.get(source.path, `/blobs/${blob.digest}`, { accept: "*/*", maxBodyBytes: BLOB_MAX });
+    // Streamed from the registry (or its cache) into Berth's: a layer is never held in memory. The
+    // registry checks the digest of what it receives. A retry (cache failed mid-layer) starts a new upload.
+    const res = await session.get(source.path, `/blobs/${blob.digest}`, {
+      accept: "*/*",
+      sink: (body) => uploadBlob(target.baseUrl, auth, repo, blob.digest, body),
+    });
     if (res.status !== 200) throw new AppError("UNAVAILABLE", `${session.registry} answered ${res.status} for blob ${blob.digest} of ${source.path}`);
-    if (res.truncated)
-      throw new AppError(
-        "BAD_REQUEST",
-        `a layer of ${session.registry}/${source.path} is larger than ${BLOB_MAX / 1024 / 1024} MiB, which Berth does not copy yet`,
-      );
-    const start = await fetch(`${target.baseUrl}/v2/${repo}/blobs/uploads/`, { method: "POST", headers: auth });
-    const location = start.headers.get("location");
-    if (start.status !== 202 || !location) throw new AppError("UNAVAILABLE", `Berth's registry refused an upload to ${repo} (${start.status})`);
-    const put = new URL(location, target.baseUrl);
-    put.searchParams.set("digest", blob.digest);
-    const done = await fetch(put, { method: "PUT", headers: { ...auth, "content-type": "application/octet-stream" }, body: new Uint8Array(res.body) });
-    if (done.status !== 201)
-      throw new AppError("UNAVAILABLE", `Berth's registry refused blob ${blob.digest} for ${repo} (${done.status}: ${await done.text()})`);
   }
   const { raw, digest, mediaType } = image.manifest;
   const put = await fetch(`${target.baseUrl}/v2/${repo}/manifests/${digest}`, {
@@ -65,4 +57,24 @@ export async function copyOutsideImage(
   });
   if (put.status !== 201) throw new AppError("UNAVAILABLE", `Berth's registry refused the manifest of ${repo}@${digest} (${put.status}: ${await put.text()})`);
   return put.headers.get("docker-content-digest") ?? digest;
+}
+
+/** One blob into Berth's registry: an upload session, then its body in one streamed PUT (a monolithic upload). */
+async function uploadBlob(baseUrl: string, auth: Record<string, string>, repo: string, digest: string, body: IncomingMessage): Promise<void> {
+  const start = await fetch(`${baseUrl}/v2/${repo}/blobs/uploads/`, { method: "POST", headers: auth });
+  const location = start.headers.get("location");
+  if (start.status !== 202 || !location) {
+    body.destroy();
+    throw new AppError("UNAVAILABLE", `Berth's registry refused an upload to ${repo} (${start.status})`);
+  }
+  const put = new URL(location, baseUrl);
+  put.searchParams.set("digest", digest);
+  const length = body.headers["content-length"];
+  const done = await fetch(put, {
+    method: "PUT",
+    headers: { ...auth, "content-type": "application/octet-stream", ...(length ? { "content-length": length } : {}) },
+    body: Readable.toWeb(body) as ReadableStream<Uint8Array>,
+    duplex: "half",
+  } as RequestInit);
+  if (done.status !== 201) throw new AppError("UNAVAILABLE", `Berth's registry refused blob ${digest} for ${repo} (${done.status}: ${await done.text()})`);
 }

@@ -101,6 +101,29 @@ describe("outsideSession", () => {
     assert.equal(storageAuth.at(-1), undefined);
   });
 
+  it("streams a blob to a sink through the redirect (the body is not buffered), and a sink's failure is the caller's error", async () => {
+    const session = outsideSession(policy, host());
+    const got: Buffer[] = [];
+    const res = await session.get("library/app", `/blobs/${sha(BLOB)}`, {
+      accept: "*/*",
+      sink: async (body) => {
+        for await (const chunk of body) got.push(chunk as Buffer);
+      },
+    });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.length, 0);
+    assert.deepEqual(Buffer.concat(got), BLOB);
+    await assert.rejects(
+      session.get("library/app", `/blobs/${sha(BLOB)}`, {
+        sink: async (body) => {
+          body.resume();
+          throw new Error("the target refused it");
+        },
+      }),
+      /the target refused it/,
+    );
+  });
+
   it("uses the credential for the token, and says pull access denied when it is missing or wrong", async () => {
     const ref = { domain: host(), path: "private/app", tag: "1" };
     const denied = `pull access denied for ${host()}/private/app: check the credentials for ${host()}`;

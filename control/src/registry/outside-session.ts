@@ -11,9 +11,17 @@ import { classifyAddress } from "../outbound/address-class.ts";
 import { checkDestination } from "../outbound/check-destination.ts";
 import type { OutboundPolicy } from "../outbound/outbound-policy.ts";
 import { HopFailed, sendFollowing, TooManyRedirects } from "../outbound/send-following.ts";
-import type { PinnedResponse } from "../outbound/send-pinned.ts";
+import type { PinnedRequest, PinnedResponse } from "../outbound/send-pinned.ts";
 
 export type RegistryCredential = { username: string; password: string };
+
+export type GetOptions = {
+  accept?: string;
+  method?: "GET" | "HEAD";
+  maxBodyBytes?: number;
+  /** Streams a 200 answer's body (a layer) instead of buffering it (send-pinned.ts); may be called again for a retry. */
+  sink?: PinnedRequest["sink"];
+};
 
 export type OutsideSession = {
   /** `host[:port]` as written in the reference. */
@@ -21,7 +29,7 @@ export type OutsideSession = {
   /** `GET /v2/` with the credential, as `docker login` does; a refusal is a BAD_REQUEST (loginFailed). */
   login(): Promise<void>;
   /** `GET /v2/<repository><path>` (following redirects through the policy), authenticated as the registry asks. */
-  get(repository: string, path: string, opts: { accept?: string; method?: "GET" | "HEAD"; maxBodyBytes?: number }): Promise<PinnedResponse>;
+  get(repository: string, path: string, opts: GetOptions): Promise<PinnedResponse>;
 };
 
 const TIMEOUT_MS = 30_000;
@@ -33,12 +41,15 @@ export function outsideSession(policy: OutboundPolicy, registry: string, credent
   let scheme: "https:" | "http:" | undefined;
   let authorization: string | undefined;
 
-  async function send(url: string, init: { method: string; headers: Record<string, string>; maxBodyBytes?: number }): Promise<PinnedResponse> {
+  async function send(
+    url: string,
+    init: { method: string; headers: Record<string, string>; maxBodyBytes?: number; sink?: GetOptions["sink"] },
+  ): Promise<PinnedResponse> {
     try {
       return await sendFollowing(
         policy,
         url,
-        { method: init.method, headers: init.headers, timeoutMs: TIMEOUT_MS, maxBodyBytes: init.maxBodyBytes },
+        { method: init.method, headers: init.headers, timeoutMs: TIMEOUT_MS, maxBodyBytes: init.maxBodyBytes, sink: init.sink },
         MAX_REDIRECTS,
       );
     } catch (err) {
@@ -115,6 +126,7 @@ export function outsideSession(policy: OutboundPolicy, registry: string, credent
           method: opts.method ?? "GET",
           headers: { ...(opts.accept ? { accept: opts.accept } : {}), ...(authorization ? { authorization } : {}) },
           maxBodyBytes: opts.maxBodyBytes,
+          sink: opts.sink,
         }).catch((e) => {
           throw e instanceof AppError ? e : unreachable(e);
         });

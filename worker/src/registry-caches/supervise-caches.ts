@@ -56,8 +56,11 @@ export function superviseRegistryCaches(opts: CacheSupervisorOptions): { stop: (
       return name;
     }
     // Not wanted (no image of this registry read since the upstream was set): nothing runs, nothing is contacted.
-    if ((await wantedUpstream(paths)) !== upstream) {
+    const wanted = await wantedUpstream(paths);
+    if (wanted !== upstream) {
       if (pid) await stopCache(opts.runDir, name, paths.config);
+      // A demand for an upstream no longer configured is void: a later return to it starts over.
+      if (wanted !== undefined) await rm(paths.wanted, { force: true });
       failures.delete(name);
       return name;
     }
