@@ -89,7 +89,8 @@ export const repository = z.object({
 });
 export const repositoryDetail = repository.extend({ pullCommand: z.string(), starred: z.boolean(), tags: z.array(imageTag) });
 export const layer = z.object({ digest: z.string(), size: z.number(), createdBy: z.string().nullable() });
-export const WEBHOOK_EVENTS = ["image.pushed"] as const;
+/** image.pushed: a tag was pushed; app.crashed: a replica exited and the Engine restarted it (worker/src/jobs/container-event.ts). */
+export const WEBHOOK_EVENTS = ["image.pushed", "app.crashed"] as const;
 export const webhook = z.object({ id, url: z.string(), events: z.array(z.enum(WEBHOOK_EVENTS)), active: z.boolean(), createdAt: isoDate });
 /** A team's credential for another registry (issue 15): the password is never shown again. */
 export const registryCredential = z.object({
@@ -161,6 +162,13 @@ export const containerView = z.object({
   image: z.string(),
   state: z.string(),
   hostPort: z.number().int().nullable(),
+  /** Restarts by the Engine's restart policy, the last exit (code, OOM kill and the memory limit then) and the last start. */
+  restartCount: z.number().int(),
+  lastExitCode: z.number().int().nullable(),
+  lastExitAt: isoDate.nullable(),
+  oomKilled: z.boolean(),
+  memoryLimitMb: z.number().int().nullable(),
+  lastStartedAt: isoDate.nullable(),
   createdAt: isoDate,
   updatedAt: isoDate,
 });

@@ -86,6 +86,25 @@ export const JOBS = {
       containers: z.array(observedContainer).max(5000),
     }),
   }),
+  /** A managed container died or started (the Engine's event stream, runtime-host/src/events): recorded on its row, told in the app's log. */
+  containerEvent: defineJob({
+    name: "container.event",
+    queue: QUEUES.control,
+    schema: z.object({
+      version: z.literal(1),
+      hostId: hostFacts.shape.hostId,
+      dockerId: z.string().min(12).max(64),
+      name: z.string().max(128),
+      appId: z.string().max(64).nullable(),
+      kind: z.enum(["die", "start"]),
+      /** die: the exit code, and whether an `oom` event came first; start: those of the exit before it (null if unknown). */
+      exitCode: z.number().int().nullable(),
+      oom: z.boolean(),
+      restartCount: z.number().int().nonnegative(),
+      memoryLimitBytes: z.number().int().nonnegative().nullable(),
+      at: z.string().datetime(),
+    }),
+  }),
   /** Run one deployment to its end (job id = deployment id); serialised per app by an advisory lock. */
   deployRun: defineJob({ name: "deploy.run", queue: QUEUES.deploys, schema: z.object({ version: z.literal(1), deploymentId: z.string().uuid() }) }),
   /** Fails deployments whose owning worker died; scheduled every few seconds. */

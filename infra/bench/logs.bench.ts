@@ -15,7 +15,7 @@ import { appLogKey } from "@berth/core/logs";
 import { Redis } from "ioredis";
 import { redisUrl, registryHost, signInAdmin, webUrl } from "./admin.ts";
 import { api } from "./deploy.bench.ts";
-import { mib, ms, summary } from "./stats.ts";
+import { mib, ms, processPid, summary } from "./stats.ts";
 
 const root = join(import.meta.dirname, "../..");
 const registry = registryHost;
@@ -159,7 +159,7 @@ async function apiLatency(cookie: string, path: string, n: number) {
 const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? Number.NaN) * 1024;
 
 export async function benchLogs(): Promise<void> {
-  const webPid = Number(readFileSync(join(root, ".berth/run/web.pid"), "utf8").trim());
+  const webPid = processPid(join(root, ".berth/run"), "web");
   const { cookie } = await signInAdmin();
   const team = `bench-${randomBytes(3).toString("hex")}`;
   const app = "printer";

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { mib, ms, summary } from "./stats.ts";
+import { mib, ms, processPid, summary } from "./stats.ts";
 
 const root = join(import.meta.dirname, "../..");
 const home = process.env.BERTH_HOME ?? join(root, ".berth");
@@ -32,7 +32,7 @@ export async function benchStack(): Promise<void> {
   await sleep(5_000); // let start-up work settle before reading idle memory
   let total = 0;
   for (const name of ["web", "worker", "runtime-host"]) {
-    const pid = Number(readFileSync(join(home, "run", `${name}.pid`), "utf8"));
+    const pid = processPid(join(home, "run"), name);
     const rss = rssBytes(pid);
     total += rss;
     console.log(`idle RSS ${name.padEnd(13)} ${mib(rss)}`);

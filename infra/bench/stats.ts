@@ -1,4 +1,6 @@
 // Percentiles and timing helpers for benchmarks.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
@@ -12,3 +14,12 @@ export function summary(samples: number[]): { n: number; min: number; p50: numbe
 
 export const ms = (n: number) => `${n.toFixed(1)} ms`;
 export const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+
+/** The pid of a Berth process itself (not its supervisor's): `<run dir>/<name>-child.pid` when it is supervised. */
+export function processPid(runDir: string, name: string): number {
+  for (const file of [`${name}-child.pid`, `${name}.pid`]) {
+    const pid = Number(readFileSync(join(runDir, file), "utf8").trim() || Number.NaN);
+    if (Number.isInteger(pid) && pid > 0) return pid;
+  }
+  throw new Error(`no pid file for ${name} in ${runDir}`);
+}

@@ -82,11 +82,26 @@ wait_until() { # seconds description command...
   done
 }
 
-# Start a long-running process in its own session, detached from this shell.
+# Start a long-running process in its own session, detached from this shell. 3>&- 9>&-: it must not
+# inherit (and keep holding) a lock of the caller (flock(1) hands its locked file over as fd 3).
 spawn() { # name logfile command...
   local name=$1 logfile=$2; shift 2
-  setsid nohup "$@" >>"$logfile" 2>&1 < /dev/null &
+  setsid nohup "$@" >>"$logfile" 2>&1 < /dev/null 3>&- 9>&- &
   echo $! > "$RUN_DIR/$name.pid"
+}
+
+# Start a long-running process under infra/lib/supervise.sh, which starts it again whenever it dies
+# (kill -9 included): <name>.pid is the supervisor's (stop that to stop both), <name>-child.pid the
+# process's own. The command must run in the foreground (no daemonizing: the supervisor waits for it).
+spawn_supervised() { # name logfile command...
+  local name=$1 logfile=$2; shift 2
+  rm -f "$RUN_DIR/$name-child.pid"
+  spawn "$name" "$logfile" "$BASH" infra/lib/supervise.sh "$name" "$RUN_DIR/$name-child.pid" -- "$@"
+}
+# Is <name>.pid a supervisor? A process started before supervision existed (or by hand) is not.
+is_supervisor() { # name
+  local p
+  p=$(pid_of "$1") && [ -n "$p" ] && { tr '\0' ' ' < "/proc/$p/cmdline"; } 2>/dev/null | grep -qF -- "infra/lib/supervise.sh $1 "
 }
 
 stop_pid() { # name [signal] [seconds before KILL, default 10]

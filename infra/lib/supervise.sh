@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Keeps one process running: when it exits for any reason other than this supervisor being told to
 # stop, it is started again a second later. TERM (or INT) is passed on to the child, which gets a
-# grace period to shut down; then the supervisor exits. More than MAX_CRASHES exits within
+# grace period to shut down; then the supervisor exits. BERTH_SUPERVISE_STOP_SIGNAL names the signal the
+# child gets instead of TERM (PostgreSQL: INT, its fast shutdown). More than MAX_CRASHES exits within
 # CRASH_WINDOW seconds means something is wrong that a restart will not fix: the supervisor gives up.
 #   supervise.sh NAME CHILD_PIDFILE -- command...
 # Its output (and the child's) goes to the caller's stdout: the process's log.
@@ -12,6 +13,7 @@ shift 2
 MAX_CRASHES=${BERTH_SUPERVISE_MAX_CRASHES:-10}
 CRASH_WINDOW=${BERTH_SUPERVISE_WINDOW_SECONDS:-60}
 GRACE=${BERTH_SUPERVISE_GRACE_SECONDS:-8}
+STOP_SIGNAL=${BERTH_SUPERVISE_STOP_SIGNAL:-TERM}
 
 # One JSON line, like the processes' own pino logs (level 30 info, 40 warn, 50 error).
 log() { # level message
@@ -22,7 +24,7 @@ child=
 stopping=0
 on_stop() {
   stopping=1
-  [ -n "$child" ] && kill -TERM "$child" 2>/dev/null
+  [ -n "$child" ] && kill "-$STOP_SIGNAL" "$child" 2>/dev/null
 }
 trap on_stop TERM INT
 

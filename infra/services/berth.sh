@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Berth's own processes: web (Next.js + socket.io), worker (BullMQ, under a supervisor that restarts
-# it), router (DNS for Caddy's app routes), runtime-host (agent for this machine's Docker Engine)
-# and runtime-host-2 (the agent of the second local host, inside its network namespace: host2.sh;
-# unless BERTH_LOCAL_HOSTS=1).
+# Berth's own processes: web (Next.js + socket.io), worker (BullMQ), router (DNS for Caddy's app
+# routes), runtime-host (agent for this machine's Docker Engine) and runtime-host-2 (the agent of the
+# second local host, inside its network namespace: host2.sh; unless BERTH_LOCAL_HOSTS=1).
+# Each runs under a supervisor (infra/lib/supervise.sh) that starts it again whenever it exits:
+# <name>.pid is the supervisor's (stop it to stop the process), <name>-child.pid the process's.
 # Each gets only its own settings: the keys of its config schema (least privilege: runtime-hosts
 # never see the database).
 #   berth.sh              start what is not running; restart what runs older code; web is rebuilt when stale
@@ -100,6 +101,7 @@ flock 9
 stop() { # name
   if alive "$1"; then say "$1: stopping"; fi
   stop_pid "$1"
+  rm -f "$RUN_DIR/$1-child.pid"
 }
 
 start() { # name port(or -) sources... -- command...
@@ -110,6 +112,9 @@ start() { # name port(or -) sources... -- command...
   if alive "$name"; then
     if [ ${#ONLY[@]} -gt 0 ]; then
       say "$name: restarting"
+      stop_pid "$name"
+    elif ! is_supervisor "$name"; then
+      say "$name: restarting it under its supervisor"
       stop_pid "$name"
     elif changed_since "$RUN_DIR/$name.pid" "${srcs[@]}" "${SRC_COMMON[@]}"; then
       say "$name: code changed, restarting"
@@ -126,16 +131,15 @@ start() { # name port(or -) sources... -- command...
     udp/*) require_free_udp_port "$name" "${port#udp/}" BERTH_ROUTER_PORT ;;
     *) require_free_port "$name" "$port" BERTH_WEB_PORT ;;
   esac
-  cmd=("$NODE" --import tsx "$@")
+  rm -f "$RUN_DIR/$name-child.pid"
+  cmd=("$BASH" infra/lib/supervise.sh "$name" "$RUN_DIR/$name-child.pid" -- "$NODE" --import tsx "$@")
   # The second local host's agent runs inside its network namespace, as on a machine of its own: it
   # reaches Redis on that host's 127.0.0.1 through the tunnel, and health-checks at the host's address.
+  # Its supervisor runs there too (nsenter execs it), so both pids are in host-2's namespace.
   if [ "$name" = runtime-host-2 ]; then
     [ -e "$(host2_netns)" ] || die "runtime-host-2: the namespace $HOST2_NAMESPACE is missing (npm run up makes it)"
     cmd=("$(command -v nsenter)" --net="$(host2_netns)" "${cmd[@]}")
   fi
-  # The worker runs under a supervisor that starts it again whenever it exits; its pidfile is the
-  # supervisor's (stop it to stop the worker), worker-child.pid is the current worker's.
-  [ "$name" = worker ] && cmd=("$BASH" infra/lib/supervise.sh worker "$RUN_DIR/worker-child.pid" -- "${cmd[@]}")
   process_env "$name"
   # 9>&-: the children must not inherit (and keep holding) the bring-up lock; 3>&-: nor the lock of
   # a `flock FILE berth.sh …` caller (flock(1) hands its locked file to the command as fd 3).
@@ -149,12 +153,12 @@ if wanted web && { [ ! -f web/.next/BUILD_ID ] || changed_since web/.next/BUILD_
   (cd web && env NEXT_TELEMETRY_DISABLED=1 npx next build >"$LOG_DIR/web-build.log" 2>&1) || { tail -40 "$LOG_DIR/web-build.log"; die "web build failed (log: $LOG_DIR/web-build.log)"; }
 fi
 
-start web "$BERTH_WEB_PORT" web/.next/BUILD_ID web/server.ts -- web/server.ts
+start web "$BERTH_WEB_PORT" web/.next/BUILD_ID web/server.ts infra/lib/supervise.sh -- web/server.ts
 start worker - worker/src infra/lib/supervise.sh -- worker/src/main.ts
-start router "udp/$BERTH_ROUTER_PORT" worker/src/router -- worker/src/router/main.ts
-start runtime-host - runtime-host/src -- runtime-host/src/main.ts
+start router "udp/$BERTH_ROUTER_PORT" worker/src/router infra/lib/supervise.sh -- worker/src/router/main.ts
+start runtime-host - runtime-host/src infra/lib/supervise.sh -- runtime-host/src/main.ts
 if second_host_enabled; then
-  start runtime-host-2 - runtime-host/src -- runtime-host/src/main.ts
+  start runtime-host-2 - runtime-host/src infra/lib/supervise.sh -- runtime-host/src/main.ts
 elif wanted runtime-host-2; then
   stop runtime-host-2
 fi

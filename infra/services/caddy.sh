@@ -11,6 +11,8 @@
 #   - any other Host: 421. A page elsewhere that rebinds its own name to 127.0.0.1 (DNS rebinding)
 #     reaches neither the registry nor, for the same reason, the dashboard (web checks it too).
 # Idempotent: a running Caddy whose live config differs from this one loads it once (POST /load).
+# It runs in the foreground (caddy run) under a supervisor (infra/lib/supervise.sh) that starts it
+# again if it dies; it then reads caddy.json, which is always the config last loaded.
 set -euo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 ping() { curl -fsS "http://127.0.0.1:$BERTH_CADDY_ADMIN_PORT/config/" >/dev/null; }
@@ -99,7 +101,8 @@ cat > "$dir/caddy.json.new" <<CONF
 CONF
 mv "$dir/caddy.json.new" "$dir/caddy.json"
 
-if alive caddy && ping; then
+if alive caddy && ! is_supervisor caddy; then say "caddy: restarting it under its supervisor"; stop_pid caddy; fi
+if is_supervisor caddy && wait_until 20 caddy ping; then
   # Caddy answers GET /config/ with its live config; compare as data, not as text.
   if node -e '
     const fs = require("node:fs");
@@ -115,9 +118,11 @@ if alive caddy && ping; then
   [ "${out##*$'\n'}" = 200 ] || die "caddy refused the new config: ${out%$'\n'*}"
   exit 0
 fi
+# Supervised but not answering within 20 s: started again.
+if alive caddy; then say "caddy: not answering, restarting it"; stop_pid caddy; fi
 require_free_port caddy "$BERTH_PROXY_PORT" BERTH_PROXY_PORT
 require_free_port caddy-registry "$BERTH_REGISTRY_PORT" BERTH_REGISTRY_PORT
 require_free_port caddy-admin "$BERTH_CADDY_ADMIN_PORT" BERTH_CADDY_ADMIN_PORT
 say "caddy: starting on 127.0.0.1:$BERTH_PROXY_PORT"
-XDG_CONFIG_HOME="$dir" XDG_DATA_HOME="$dir" spawn caddy "$LOG_DIR/caddy.log" caddy run --config "$dir/caddy.json"
+XDG_CONFIG_HOME="$dir" XDG_DATA_HOME="$dir" spawn_supervised caddy "$LOG_DIR/caddy.log" "$(command -v caddy)" run --config "$dir/caddy.json"
 wait_until 20 caddy ping || { tail -20 "$LOG_DIR/caddy.log"; die "caddy did not start"; }

@@ -7,6 +7,7 @@ import Docker from "dockerode";
 import { Redis } from "ioredis";
 import { loadConfig } from "./config.ts";
 import { createEngineLock } from "./containers/engine-lock.ts";
+import { watchContainerEvents } from "./events/watch-container-events.ts";
 import { startAppFence } from "./firewall/app-fence.ts";
 import { startHeartbeat } from "./heartbeat.ts";
 import { loadHostKey } from "./host-key.ts";
@@ -82,6 +83,8 @@ const telemetryRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null 
 const logs = startLogPipeline({ docker, redis: telemetryRedis, hostId: config.BERTH_HOST_ID, log: log.child({ component: "logs" }) });
 const metrics = startMetrics({ docker, redis: telemetryRedis, log: log.child({ component: "metrics" }) });
 const watcher = watchContainers({ docker, hostId: config.BERTH_HOST_ID, log: log.child({ component: "watch" }), handlers: [logs, metrics] });
+// Crashes, OOM kills and restarts of this host's containers, reported to the control plane.
+const stopContainerEvents = watchContainerEvents({ docker, control, hostId: config.BERTH_HOST_ID, log: log.child({ component: "container-events" }) });
 log.info({ hostId: config.BERTH_HOST_ID, docker: config.DOCKER_SOCKET }, "runtime-host started");
 
 const shutdown = async (signal: string) => {
@@ -90,6 +93,7 @@ const shutdown = async (signal: string) => {
   stopInventory();
   fence.stop();
   watcher.stop();
+  stopContainerEvents();
   await Promise.all([logs.close(), metrics.close()]);
   telemetryRedis.disconnect();
   await worker.close();

@@ -1,5 +1,6 @@
 // berth containers / container <verb> / commit / run: the containers Berth runs for a team.
 import type { Reply } from "@berth/core";
+import { exitText } from "@berth/core/container-exit";
 import { defineCommand } from "../command.ts";
 import { CliError, UsageError } from "../errors.ts";
 import { type Column, formatTime, sanitize } from "../output.ts";
@@ -15,6 +16,9 @@ const columns: Column<Container>[] = [
   { header: "state", value: (c) => c.state },
   { header: "host", value: (c) => c.hostId },
   { header: "port", value: (c) => (c.hostPort ? String(c.hostPort) : "-"), align: "right" },
+  { header: "restarts", value: (c) => String(c.restartCount), align: "right" },
+  { header: "last exit", value: (c) => (c.lastExitAt ? exitText(c) : "-") },
+  { header: "started", value: (c) => (c.lastStartedAt ? formatTime(c.lastStartedAt) : "-") },
   { header: "updated", value: (c) => formatTime(c.updatedAt) },
 ];
 

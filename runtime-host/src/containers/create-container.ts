@@ -3,7 +3,7 @@
 // network (named from the team's id, joined by the network's id), the app's volumes (named from its
 // id and labelled with it: see app-volumes.ts), host paths as the spec lists them, and the port (if any) published on the host's publish
 // address only (BERTH_HOST_ADDRESS: 127.0.0.1 for a host on the proxy's machine, else the address the
-// proxy reaches the host at).
+// proxy reaches the host at), on the host port the caller chose (host-port.ts: kept across restarts).
 // A managed container of the same name is replaced.
 import { type ContainerSpec, LABELS } from "@berth/core/host-jobs";
 import type Docker from "dockerode";
@@ -37,9 +37,9 @@ export type HostIdentity = {
   engineLock?: EngineLock;
 };
 
-type Prepared = { network: TeamNetwork; volumes: ReadyVolume[]; secretEnv: Record<string, string> };
+type Prepared = { network: TeamNetwork; volumes: ReadyVolume[]; secretEnv: Record<string, string>; hostPort?: number };
 
-function createOptions(spec: ContainerSpec, host: HostIdentity, { network, volumes, secretEnv }: Prepared): Docker.ContainerCreateOptions {
+function createOptions(spec: ContainerSpec, host: HostIdentity, { network, volumes, secretEnv, hostPort }: Prepared): Docker.ContainerCreateOptions {
   const { hostId } = host;
   const published = spec.port ? portKey(spec.port) : undefined;
   return {
@@ -59,7 +59,7 @@ function createOptions(spec: ContainerSpec, host: HostIdentity, { network, volum
     },
     ...(published ? { ExposedPorts: { [published]: {} } } : {}),
     HostConfig: {
-      ...(published ? { PortBindings: { [published]: [{ HostIp: host.publishAddress, HostPort: "" }] } } : {}),
+      ...(published ? { PortBindings: { [published]: [{ HostIp: host.publishAddress, HostPort: hostPort ? String(hostPort) : "" }] } } : {}),
       ...(spec.limits.memoryBytes ? { Memory: spec.limits.memoryBytes, MemorySwap: spec.limits.memoryBytes } : {}),
       ...(spec.limits.nanoCpus ? { NanoCpus: spec.limits.nanoCpus } : {}),
       PidsLimit: spec.limits.pids,
@@ -84,14 +84,14 @@ function createOptions(spec: ContainerSpec, host: HostIdentity, { network, volum
   };
 }
 
-export async function createManagedContainer(docker: Docker, spec: ContainerSpec, host: HostIdentity): Promise<Docker.Container> {
+export async function createManagedContainer(docker: Docker, spec: ContainerSpec, host: HostIdentity, hostPort?: number): Promise<Docker.Container> {
   const secretEnv = openSecretEnv(spec, host.privateKeyPem);
   // Before anything changes on the host (the replica it replaces included).
   await checkImageLabels(docker, spec.image);
   const owner = { teamId: spec.labels.teamId, team: spec.labels.team };
   const network = await ensureTeamNetwork(docker, owner, host);
   const volumes = await ensureAppVolumes(docker, spec);
-  const prepared = { network, volumes, secretEnv };
+  const prepared = { network, volumes, secretEnv, hostPort };
   await removeIfPresent(docker, spec.name);
   const create = async () => {
     const options = createOptions(spec, host, prepared);

@@ -6,6 +6,7 @@ import { deployReap } from "../deploys/reap-deployments.ts";
 import { routesSync } from "../deploys/refresh-routes.ts";
 import { deployRun } from "../deploys/run-deploy.ts";
 import { appTeardown } from "./app-teardown.ts";
+import { containerEvent } from "./container-event.ts";
 import type { JobContext } from "./context.ts";
 import { hostDrain } from "./host-drain.ts";
 import { hostHeartbeat } from "./host-heartbeat.ts";
@@ -24,6 +25,7 @@ export const catalog: Catalog = {
   registryGc,
   webhookDeliver,
   hostInventory,
+  containerEvent,
   deployRun,
   deployReap,
   hostDrain,

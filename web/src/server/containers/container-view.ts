@@ -1,4 +1,5 @@
 import type { containerView as containerViewSchema } from "@berth/core";
+import { memoryLimitMb } from "@berth/core/container-exit";
 import type { Container, Db } from "@berth/db";
 import type { z } from "zod";
 
@@ -19,6 +20,12 @@ export async function containerViews(db: Db, rows: readonly ContainerRow[]): Pro
     image: c.image,
     state: c.state,
     hostPort: c.hostPort,
+    restartCount: c.restartCount,
+    lastExitCode: c.lastExitCode,
+    lastExitAt: c.lastExitAt?.toISOString() ?? null,
+    oomKilled: c.oomKilled,
+    memoryLimitMb: memoryLimitMb(c.memoryLimitBytes),
+    lastStartedAt: c.lastStartedAt?.toISOString() ?? null,
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
   }));

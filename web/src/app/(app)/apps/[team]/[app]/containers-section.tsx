@@ -1,4 +1,5 @@
 "use client";
+import { crashSummary } from "@berth/core/container-exit";
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
 import { ConfirmButton } from "@/components/confirm-button";
@@ -130,6 +131,12 @@ function ContainerRow({ c, team, hostLink, canAct, canCommit, canExec, committin
         </td>
         <td className="px-4 py-3">
           <ContainerState state={c.state} />
+          {crashSummary(c) && <div className="mt-1 text-xs text-red-700">{crashSummary(c)}</div>}
+          {c.lastStartedAt && (
+            <div className="text-xs text-slate-500">
+              started <When iso={c.lastStartedAt} />
+            </div>
+          )}
         </td>
         <td className="px-4 py-3 font-mono text-xs tabular-nums">{c.hostPort ?? "—"}</td>
         <td className="px-4 py-3 tabular-nums">{c.releaseVersion ? `v${c.releaseVersion}` : "—"}</td>
