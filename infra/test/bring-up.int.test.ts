@@ -36,9 +36,12 @@ describe("bring-up", () => {
     }
   });
 
-  it("restarts a service that died", async () => {
+  it("restarts a service that died, supervisor and all", async () => {
     const before = pid("registry");
+    // Both gone (the supervisor alone dying leaves its child serving: see supervisor.int.test.ts for a child that dies).
+    const child = Number(readFileSync(join(berthHome, "run", "registry-child.pid"), "utf8").trim());
     process.kill(Number(before), "SIGKILL");
+    process.kill(child, "SIGKILL");
     const { stdout } = await run("bash", ["infra/services/registry.sh"], { cwd: root });
     assert.match(stdout, /registry: starting/);
     assert.notEqual(pid("registry"), before);
