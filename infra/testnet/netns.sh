@@ -49,6 +49,9 @@ ns_add() { # bridge ns veth addr [--route dst via]... [--lo-addr addr]...
   local bridge=$1 ns=$2 veth=$3 addr=$4
   shift 4
   ip netns add "$ns"
+  # The address may have been another namespace's a moment ago (the previous test's network): the root
+  # namespace would keep sending to that one's MAC while its neighbour entry stays reachable (up to ~45 s).
+  ip neigh flush to "${addr%/*}" 2>/dev/null || true
   ip link add "$veth" type veth peer name eth0 netns "$ns"
   ip link set "$veth" master "$bridge" up
   ip -n "$ns" link set lo up

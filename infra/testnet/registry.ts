@@ -58,7 +58,9 @@ export async function startRegistry(opts: {
     logfile: join(regDir, "registry.log"),
   });
   const address = `${ip}:${port}`;
-  await waitFor(`registry ${address} (log: ${join(regDir, "registry.log")})`, 20_000, async () => {
+  // Generous: on a busy 2-core machine, a registry started right after the previous test network went away was seen
+  // to take more than 20 s to answer.
+  await waitFor(`registry ${address} (log: ${join(regDir, "registry.log")})`, 60_000, async () => {
     if (tracked.child.exitCode !== null) throw new Error(`docker-registry exited ${tracked.child.exitCode}`);
     const res = await fetch(`http://${address}/v2/`, { signal: AbortSignal.timeout(2_000) });
     return res.status === 200 || res.status === 401 ? true : undefined;
