@@ -16,7 +16,7 @@ import { lazyTokenKeys } from "@berth/core/registry/token-keys";
 import { createDb } from "@berth/db";
 import Docker from "dockerode";
 import { Redis } from "ioredis";
-import { stack } from "../../web/test/config.ts";
+import { childEnv, stack } from "../../web/test/config.ts";
 import { type BuildDeps, buildRun } from "../src/builds/run-build.ts";
 import { loadConfig } from "../src/config.ts";
 
@@ -33,8 +33,7 @@ export async function buildHarness(name: string) {
   const config = loadConfig({
     BERTH_REGISTRY_TOKEN_KEY: join(stack.home, "registry/token.key"),
     BERTH_REGISTRY_TOKEN_CERT: join(stack.home, "registry/token.crt"),
-    ...process.env,
-    BERTH_BUILD_DIR: buildDir,
+    ...childEnv({ BERTH_BUILD_DIR: buildDir }),
   });
   const registryHost = `127.0.0.1:${config.BERTH_REGISTRY_PORT}`;
   const dockerEnv = { PATH: config.PATH, DOCKER_BUILDKIT: "0", DOCKER_HOST: `unix://${config.DOCKER_SOCKET}` };

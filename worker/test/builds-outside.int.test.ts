@@ -109,7 +109,7 @@ describe("builds FROM images of other registries", () => {
     const berth = await berthBuild(dir);
     assert.deepEqual(berth.ok ? berth : { ok: false, error: berth.error }, {
       ok: false,
-      error: `ONBUILD COPY --from=${reg.address}/library/busybox:1: an ONBUILD trigger may name only images in Berth's registry (${registryHost}/<team>/<name>:<tag>), not ${reg.address}/library/busybox:1`,
+      error: `ONBUILD COPY --from=${reg.address}/library/busybox:1: an ONBUILD trigger cannot use ${reg.address}/library/busybox:1: Berth copies images from other registries for the Dockerfile's own FROM and COPY --from, but a trigger is kept in the image as written; push the image to ${registryHost}/<team>/<name>:<tag> and name that`,
     });
   });
 
@@ -127,7 +127,7 @@ describe("builds FROM images of other registries", () => {
     const berth = await berthBuild(await writeDir({ Dockerfile: `FROM ${trap}\nRUN true\n` }));
     assert.equal(
       berth.ok ? "built" : berth.error,
-      `FROM ${trap}: its ONBUILD trigger COPY --from=${reg.address}/library/busybox:1: an ONBUILD trigger may name only images in Berth's registry (${registryHost}/<team>/<name>:<tag>), not ${reg.address}/library/busybox:1`,
+      `FROM ${trap}: its ONBUILD trigger COPY --from=${reg.address}/library/busybox:1: an ONBUILD trigger cannot use ${reg.address}/library/busybox:1: Berth copies images from other registries for the Dockerfile's own FROM and COPY --from, but a trigger is kept in the image as written; push the image to ${registryHost}/<team>/<name>:<tag> and name that`,
     );
   });
 

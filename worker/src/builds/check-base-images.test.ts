@@ -125,7 +125,7 @@ describe("classifyReference", () => {
       ["FROM 127.0.0.1:5000/berth/node:20", "berth/node"],
       [
         "ONBUILD COPY --from=ghcr.io/org/tools:1",
-        "an ONBUILD trigger may name only images in Berth's registry (127.0.0.1:5000/<team>/<name>:<tag>), not ghcr.io/org/tools:1",
+        "an ONBUILD trigger cannot use ghcr.io/org/tools:1: Berth copies images from other registries for the Dockerfile's own FROM and COPY --from, but a trigger is kept in the image as written; push the image to 127.0.0.1:5000/<team>/<name>:<tag> and name that",
       ],
     ]);
   });

@@ -155,7 +155,9 @@ export function classifyReference(ref: ImageReference, opts: { team: string; reg
   if (path === undefined) {
     // A trigger's text is stored in the image and run by later builds: it is not rewritten to a pinned copy.
     if (ref.trigger)
-      return { refused: `an ONBUILD trigger may name only images in Berth's registry (${registryHost}/<team>/<name>:<tag>), not ${formatImageRef(image)}` };
+      return {
+        refused: `an ONBUILD trigger cannot use ${formatImageRef(image)}: Berth copies images from other registries for the Dockerfile's own FROM and COPY --from, but a trigger is kept in the image as written; push the image to ${registryHost}/<team>/<name>:<tag> and name that`,
+      };
     return { use: "outside", ref: image };
   }
   const slash = path.indexOf("/");
